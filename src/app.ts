@@ -1,0 +1,86 @@
+/**
+ * buildApp: the whole service, assembled from its parts in order. Dependencies (database,
+ * clock, configuration) come in; nothing here reads the environment or opens connections.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './db/database.js';
+import type { Clock } from './lib/clock.js';
+import { AccessLogService } from './modules/access-log/service.js';
+import { accessLogApiRoutes, accessLogRoutes } from './modules/access-log/routes.js';
+import { AuthService } from './modules/auth/service.js';
+import { authApiRoutes, authRoutes } from './modules/auth/routes.js';
+import { homeRoutes } from './modules/home/routes.js';
+import { PartnershipService } from './modules/partnership/service.js';
+import { partnershipApiRoutes, partnershipRoutes } from './modules/partnership/routes.js';
+import { registerApi } from './web/api.js';
+import { registerAssets } from './web/assets.js';
+import { capabilities, registerAuth } from './web/auth.js';
+import { registerErrorHandlers } from './web/errors.js';
+import { registerHealth } from './web/health.js';
+import { createViewEnvironment, registerViews } from './web/render.js';
+import { registerSecurity } from './web/security.js';
+
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+  clock: Clock;
+  version?: string;
+}
+
+export async function buildApp({ config, database, clock, version = '0.1.0' }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+  });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  // Services
+  const db = database.db;
+  const accessLog = new AccessLogService(db, clock);
+  const auth = new AuthService(db, clock, config, accessLog);
+  const partnership = new PartnershipService(db, clock, accessLog, auth);
+
+  // Web plumbing
+  await registerSecurity(app, config);
+  registerViews(app, createViewEnvironment(), (reply) => ({
+    user: reply.request.signedIn?.user ?? null,
+    partnership: reply.request.signedIn?.partnership ?? null,
+    secondFactorPending: reply.request.signedIn?.secondFactorPending ?? false,
+    can: capabilities(reply.request.actor),
+    csrfToken: reply.generateCsrf(),
+    cspNonce: reply.cspNonce?.script,
+  }));
+  registerErrorHandlers(app, { showStack: config.env === 'development' });
+  registerHealth(app, database.ping);
+  await registerAssets(app);
+  registerAuth(app, auth);
+
+  // Pages
+  homeRoutes(app, partnership);
+  authRoutes(app, auth, { lockoutMinutes: config.signInLockoutMinutes });
+  partnershipRoutes(app, partnership);
+  accessLogRoutes(app, accessLog);
+
+  // API
+  registerApi(
+    app,
+    [
+      ...partnershipApiRoutes(partnership),
+      ...authApiRoutes(auth, (id) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()),
+      ...accessLogApiRoutes(accessLog),
+    ],
+    { version },
+  );
+
+  return app;
+}

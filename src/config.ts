@@ -1,0 +1,85 @@
+/**
+ * The only reader of process.env. Everything else receives a validated Config.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+    .optional(),
+  ASSURE_DATA_DIR: z.string().min(1).default('./data'),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
+  SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  SIGN_IN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  TRUST_PROXY: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ASSURE_DEMO: bool.optional(),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  database: { kind: 'server'; url: string } | { kind: 'embedded'; dataDir: string };
+  sessionSecret: string;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  signInMaxFailures: number;
+  signInLockoutMinutes: number;
+  trustProxy: boolean;
+  logLevel: string;
+  /** Create the synthetic demo partnership on first start. Never in production. */
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.SESSION_SECRET) {
+    throw new ConfigError(
+      'SESSION_SECRET is required when NODE_ENV=production (at least 32 random characters, e.g. from `openssl rand -base64 48`).',
+    );
+  }
+  if (production && e.ASSURE_DEMO) {
+    throw new ConfigError('ASSURE_DEMO cannot be turned on when NODE_ENV=production: demo data never goes into production.');
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? { kind: 'server', url: e.DATABASE_URL }
+      : { kind: 'embedded', dataDir: path.resolve(e.ASSURE_DATA_DIR) },
+    // Outside production a random secret per process is fine: sessions live in the database,
+    // only the CSRF cookie signature depends on it.
+    sessionSecret: e.SESSION_SECRET ?? randomBytes(48).toString('base64url'),
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
+    signInMaxFailures: e.SIGN_IN_MAX_FAILURES,
+    signInLockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES,
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    seedDemo: !production && (e.ASSURE_DEMO ?? e.NODE_ENV === 'development'),
+  };
+}

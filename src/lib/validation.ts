@@ -1,0 +1,76 @@
+/**
+ * Shared Zod building blocks with messages that name the field in plain English, as the
+ * GOV.UK error summary wants them.
+ */
+import { z } from 'zod';
+import { type FieldErrors, ValidationError } from './errors.js';
+
+export const text = (label: string, max = 200) =>
+  z
+    .string({ error: `Enter ${label}` })
+    .trim()
+    .min(1, `Enter ${label}`)
+    .max(max, `${capitalise(label)} must be ${max} characters or fewer`);
+
+export const optionalText = (label: string, max = 2000) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.string({ error: `${capitalise(label)} must be text` }).trim().max(max, `${capitalise(label)} must be ${max} characters or fewer`).optional(),
+  );
+
+export const email = (label = 'an e-mail address') =>
+  z
+    .string({ error: `Enter ${label}` })
+    .trim()
+    .min(1, `Enter ${label}`)
+    .max(254, 'E-mail address must be 254 characters or fewer')
+    .pipe(z.email({ error: 'Enter an e-mail address in the correct format, like name@example.org' }))
+    .transform((v) => v.toLowerCase());
+
+export const id = (label: string) => z.uuid({ error: `Select ${label}` });
+
+export const optionalId = (label: string) => z.preprocess(emptyToNull, z.uuid({ error: `Select ${label}` }).nullable());
+
+/** A version number for optimistic concurrency; forms send it as text. */
+export const version = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v),
+  z.number({ error: 'The version of the record you edited is missing' }).int().min(1),
+);
+
+export const checkbox = z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === 'yes', z.boolean());
+
+export function emptyToUndefined(v: unknown): unknown {
+  return v === '' || v === null ? undefined : v;
+}
+export function emptyToNull(v: unknown): unknown {
+  return v === '' || v === undefined ? null : v;
+}
+
+function capitalise(s: string): string {
+  const stripped = s.replace(/^(a|an|the) /, '');
+  return stripped.charAt(0).toUpperCase() + stripped.slice(1);
+}
+
+/** Every issue as "path" → message, the first message per path. */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join('.') : '_';
+    if (!(key in out)) {
+      out[key] =
+        issue.code === 'unrecognized_keys'
+          ? `Unexpected field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`
+          : issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')
+            ? `${key} must be ${issue.expected}`
+            : issue.message;
+    }
+  }
+  return out;
+}
+
+/** Parse or throw a ValidationError naming every bad field. */
+export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input ?? {});
+  if (!result.success) throw new ValidationError(fieldErrors(result.error));
+  return result.data;
+}

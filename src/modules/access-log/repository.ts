@@ -1,0 +1,160 @@
+import { sql, type Transaction } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { AccessLogRow, Database } from '../../db/schema.js';
+import { sha256 } from '../../lib/tokens.js';
+
+export interface AccessEntry {
+  partnershipId: string;
+  at: Date;
+  userId: string | null;
+  actor: string;
+  action: string;
+  recordType: string;
+  recordId: string;
+  subjectId?: string | null;
+  requestId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export const GENESIS = '0'.repeat(64);
+
+/** JSON with object keys sorted at every depth, so the hash survives jsonb's own key order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function rowHash(prevHash: string, row: Omit<AccessLogRow, 'id' | 'hash' | 'prev_hash'>): string {
+  return sha256(
+    prevHash +
+      canonicalJson({
+        partnership_id: row.partnership_id,
+        at: new Date(row.at).toISOString(),
+        user_id: row.user_id,
+        actor: row.actor,
+        action: row.action,
+        record_type: row.record_type,
+        record_id: row.record_id,
+        subject_id: row.subject_id,
+        request_id: row.request_id,
+        details: row.details,
+      }),
+  );
+}
+
+/**
+ * Appends one row to the partnership's chain. Must run inside the transaction that reads or
+ * changes the record, so the log and the change commit together or not at all.
+ */
+export async function appendAccess(trx: Transaction<Database>, e: AccessEntry): Promise<void> {
+  // Serialise writers of one partnership's chain until this transaction ends.
+  await sql`select pg_advisory_xact_lock(hashtext(${'access_log:' + e.partnershipId}))`.execute(trx);
+  const last = await trx
+    .selectFrom('access_log')
+    .select('hash')
+    .where('partnership_id', '=', e.partnershipId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const prev = last?.hash ?? GENESIS;
+  const row = {
+    partnership_id: e.partnershipId,
+    at: e.at,
+    user_id: e.userId,
+    actor: e.actor,
+    action: e.action,
+    record_type: e.recordType,
+    record_id: e.recordId,
+    subject_id: e.subjectId ?? null,
+    request_id: e.requestId ?? null,
+    details: e.details ?? {},
+  };
+  await trx
+    .insertInto('access_log')
+    .values({ ...row, details: JSON.stringify(row.details), prev_hash: prev, hash: rowHash(prev, row) })
+    .execute();
+}
+
+export interface AccessLogQuery {
+  partnershipId: string;
+  recordType?: string | undefined;
+  recordId?: string | undefined;
+  subjectId?: string | undefined;
+  userId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  limit: number;
+  offset: number;
+}
+
+export async function searchAccessLog(db: Db, q: AccessLogQuery): Promise<{ rows: (AccessLogRow & { user_name: string | null })[]; total: number }> {
+  let base = db.selectFrom('access_log').where('access_log.partnership_id', '=', q.partnershipId);
+  if (q.recordType) base = base.where('access_log.record_type', '=', q.recordType);
+  if (q.recordId) base = base.where('access_log.record_id', '=', q.recordId);
+  if (q.subjectId) base = base.where('access_log.subject_id', '=', q.subjectId);
+  if (q.userId) base = base.where('access_log.user_id', '=', q.userId);
+  if (q.from) base = base.where('access_log.at', '>=', q.from);
+  if (q.to) base = base.where('access_log.at', '<', q.to);
+  const [rows, count] = await Promise.all([
+    base
+      .leftJoin('users', 'users.id', 'access_log.user_id')
+      .selectAll('access_log')
+      .select('users.name as user_name')
+      .orderBy('access_log.id', 'desc')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export interface ChainBreak {
+  partnershipId: string;
+  id: number;
+  reason: string;
+}
+
+/**
+ * Walks every partnership's chain in order. An edited row no longer matches its hash; a
+ * removed row leaves the next row pointing at a hash that is not its predecessor's.
+ */
+export async function verifyChain(db: Db, batch = 2000): Promise<{ checked: number; broken: ChainBreak | null }> {
+  const partnerships = await db.selectFrom('access_log').select('partnership_id').distinct().execute();
+  let checked = 0;
+  for (const { partnership_id } of partnerships) {
+    let prev = GENESIS;
+    let afterId = 0;
+    for (;;) {
+      const rows = await db
+        .selectFrom('access_log')
+        .selectAll()
+        .where('partnership_id', '=', partnership_id)
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(batch)
+        .execute();
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        checked++;
+        if (row.prev_hash !== prev) {
+          return {
+            checked,
+            broken: { partnershipId: partnership_id, id: Number(row.id), reason: 'the row before it was removed or replaced (its previous-hash link does not match)' },
+          };
+        }
+        if (rowHash(row.prev_hash, row) !== row.hash) {
+          return { checked, broken: { partnershipId: partnership_id, id: Number(row.id), reason: 'the row was altered after it was written (its contents do not match its hash)' } };
+        }
+        prev = row.hash;
+        afterId = Number(row.id);
+      }
+    }
+  }
+  return { checked, broken: null };
+}

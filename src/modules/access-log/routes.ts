@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { parse } from '../../lib/validation.js';
+import { apiRoute, type ApiRoute } from '../../web/api.js';
+import { requireActor } from '../../web/auth.js';
+import type { AccessLogService } from './service.js';
+
+const PAGE_SIZE = 50;
+const blank = (v: unknown) => (v === '' ? undefined : v);
+
+export const accessLogQuery = z.object({
+  recordType: z.preprocess(blank, z.string().trim().max(50, 'Record type must be 50 characters or fewer').optional()),
+  recordId: z.preprocess(blank, z.string().trim().max(100, 'Record id must be 100 characters or fewer').optional()),
+  subjectId: z.preprocess(blank, z.string().trim().max(100, 'Child id must be 100 characters or fewer').optional()),
+  userId: z.preprocess(blank, z.uuid({ error: 'User id must be a UUID' }).optional()),
+  page: z.coerce.number({ error: 'page must be a whole number' }).int().min(1).max(100000).default(1),
+});
+
+export function accessLogRoutes(app: FastifyInstance, svc: AccessLogService): void {
+  app.get('/access-log', async (req, reply) => {
+    const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+    const result = accessLogQuery.safeParse(req.query);
+    const q = result.success ? result.data : { page: 1 };
+    const found = await svc.search(actor, { ...q, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE });
+    return reply.status(result.success ? 200 : 400).page('access-log/views/search.njk', {
+      title: 'Access log',
+      section: 'access-log',
+      rows: found.rows,
+      total: found.total,
+      values: req.query,
+      page: q.page,
+      pages: Math.max(1, Math.ceil(found.total / PAGE_SIZE)),
+      errors: result.success ? undefined : Object.fromEntries(result.error.issues.map((i) => [String(i.path[0]), i.message])),
+    });
+  });
+}
+
+export function accessLogApiRoutes(svc: AccessLogService): ApiRoute[] {
+  return [
+    apiRoute({
+      method: 'GET',
+      url: '/access-log',
+      tag: 'Access log',
+      summary: 'Who viewed or changed a record: newest first, 50 a page (QA leads and partnership admins)',
+      roles: ['qa-lead', 'partnership-admin'],
+      query: accessLogQuery,
+      handler: async ({ actor, query }) => {
+        const q = parse(accessLogQuery, query);
+        const r = await svc.search(actor, { ...q, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE });
+        return {
+          items: r.rows.map((row) => ({
+            id: Number(row.id),
+            at: row.at,
+            userId: row.user_id,
+            userName: row.user_name,
+            actor: row.actor,
+            action: row.action,
+            recordType: row.record_type,
+            recordId: row.record_id,
+            subjectId: row.subject_id,
+            requestId: row.request_id,
+          })),
+          total: r.total,
+          page: q.page,
+          pageSize: PAGE_SIZE,
+        };
+      },
+    }),
+  ];
+}

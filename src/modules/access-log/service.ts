@@ -1,0 +1,47 @@
+import type { Transaction } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import { type Actor, actorLabel } from '../../lib/actor.js';
+import type { Clock } from '../../lib/clock.js';
+import { ForbiddenError } from '../../lib/errors.js';
+import { hasRole } from '../../lib/actor.js';
+import { appendAccess, searchAccessLog, type AccessLogQuery } from './repository.js';
+
+export type AccessAction = 'view' | 'create' | 'update' | 'delete' | 'list' | 'export';
+
+export interface AccessRecord {
+  action: AccessAction | string;
+  recordType: string;
+  recordId: string;
+  subjectId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export class AccessLogService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Write one access-log row inside the caller's transaction. */
+  async record(trx: Transaction<Database>, actor: Actor, rec: AccessRecord): Promise<void> {
+    await appendAccess(trx, {
+      partnershipId: actor.partnershipId,
+      at: this.clock.now(),
+      userId: actor.kind === 'user' ? actor.userId : null,
+      actor: actorLabel(actor),
+      action: rec.action,
+      recordType: rec.recordType,
+      recordId: rec.recordId,
+      subjectId: rec.subjectId ?? null,
+      requestId: actor.requestId ?? null,
+      details: rec.details ?? {},
+    });
+  }
+
+  /** "Who looked at this record?" For QA leads and partnership admins only. */
+  async search(actor: Actor, q: Omit<AccessLogQuery, 'partnershipId'>) {
+    if (!hasRole(actor, 'qa-lead', 'partnership-admin')) throw new ForbiddenError();
+    return searchAccessLog(this.db, { ...q, partnershipId: actor.partnershipId });
+  }
+}
