@@ -1,0 +1,95 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../../test/support/app.js';
+import { makePartnership, PASSWORD, type Fixture } from '../../../test/support/factories.js';
+import { canonicalJson, verifyChain } from './repository.js';
+
+let t: TestApp;
+let f: Fixture;
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  f = await makePartnership(t.database.db);
+});
+afterAll(() => t.close());
+
+const db = () => t.database.db;
+
+async function tamper(statement: string) {
+  await sql`alter table access_log disable trigger access_log_no_change`.execute(db());
+  try {
+    await sql.raw(statement).execute(db());
+  } finally {
+    await sql`alter table access_log enable trigger access_log_no_change`.execute(db());
+  }
+}
+
+describe('access log', () => {
+  it('logs a view of a person’s record with who, what, when and the request id, in a searchable log', async () => {
+    const a = t.agent();
+    await a.signIn(f.users.admin!.email, PASSWORD);
+    const page = await a.get(`/admin/users/${f.users.worker!.id}`, { 'x-request-id': 'req-view-worker-0001' });
+    expect(page.statusCode).toBe(200);
+    const row = await db()
+      .selectFrom('access_log')
+      .selectAll()
+      .where('record_id', '=', f.users.worker!.id)
+      .where('action', '=', 'view')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(row.user_id).toBe(f.users.admin!.id);
+    expect(row.record_type).toBe('user');
+    expect(row.request_id).toBe('req-view-worker-0001');
+    expect(row.partnership_id).toBe(f.partnershipId);
+
+    const search = await a.get(`/access-log?recordType=user&recordId=${f.users.worker!.id}`);
+    expect(search.statusCode).toBe(200);
+    expect(search.body).toContain('admin person 901');
+    expect(search.body).toContain('req-view-worker-0001');
+  });
+
+  it('lets only QA leads and admins search it', async () => {
+    const a = t.agent();
+    await a.signIn(f.users.worker!.email, PASSWORD);
+    expect((await a.get('/access-log')).statusCode).toBe(403);
+    const q = t.agent();
+    await q.signIn(f.users.qa!.email, PASSWORD);
+    expect((await q.get('/access-log')).statusCode).toBe(200);
+  });
+
+  it('refuses updates and deletes from the application (append-only trigger)', async () => {
+    await expect(sql`update access_log set action = 'nothing'`.execute(db())).rejects.toThrow(/append-only/);
+    await expect(sql`delete from access_log`.execute(db())).rejects.toThrow(/append-only/);
+  });
+
+  it('verifies an intact chain', async () => {
+    const result = await verifyChain(db());
+    expect(result.broken).toBeNull();
+    expect(result.checked).toBeGreaterThan(5);
+  });
+
+  it('catches an edited row, naming it', async () => {
+    const target = await db().selectFrom('access_log').select('id').orderBy('id').offset(3).limit(1).executeTakeFirstOrThrow();
+    const original = await db().selectFrom('access_log').selectAll().where('id', '=', target.id).executeTakeFirstOrThrow();
+    await tamper(`update access_log set actor = 'someone else' where id = ${Number(target.id)}`);
+    const result = await verifyChain(db());
+    expect(result.broken).toMatchObject({ id: Number(target.id), partnershipId: f.partnershipId });
+    expect(result.broken!.reason).toMatch(/altered/);
+    await tamper(`update access_log set actor = '${original.actor}' where id = ${Number(target.id)}`);
+    expect((await verifyChain(db())).broken).toBeNull();
+  });
+
+  it('catches a deleted row at the row after it', async () => {
+    const rows = await db().selectFrom('access_log').select('id').where('partnership_id', '=', f.partnershipId).orderBy('id').execute();
+    const victim = rows[2]!;
+    const next = rows[3]!;
+    await tamper(`delete from access_log where id = ${Number(victim.id)}`);
+    const result = await verifyChain(db());
+    expect(result.broken).toMatchObject({ id: Number(next.id) });
+    expect(result.broken!.reason).toMatch(/removed/);
+  });
+
+  it('hashes details independently of key order (jsonb reorders keys)', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}');
+  });
+});
