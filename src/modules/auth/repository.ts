@@ -46,13 +46,66 @@ export async function insertSession(db: Db, s: { id_hash: string; partnership_id
     .execute();
 }
 
+/** The session, its user and partnership in one round trip (this runs on every page request). */
 export async function findSession(db: Db, idHash: string): Promise<{ session: Session; user: User; partnership: Partnership } | undefined> {
-  const session = await db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
-  if (!session) return undefined;
-  const user = await db.selectFrom('users').selectAll().where('id', '=', session.user_id).executeTakeFirst();
-  if (!user) return undefined;
-  const partnership = await db.selectFrom('partnerships').selectAll().where('id', '=', user.partnership_id).executeTakeFirstOrThrow();
-  return { session, user, partnership };
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .innerJoin('partnerships', 'partnerships.id', 'users.partnership_id')
+    .selectAll('users')
+    .select([
+      'sessions.id_hash as s_id_hash',
+      'sessions.partnership_id as s_partnership_id',
+      'sessions.user_id as s_user_id',
+      'sessions.second_factor_pending as s_second_factor_pending',
+      'sessions.created_at as s_created_at',
+      'sessions.last_seen_at as s_last_seen_at',
+      'sessions.expires_at as s_expires_at',
+      'sessions.user_agent as s_user_agent',
+      'partnerships.code as p_code',
+      'partnerships.name as p_name',
+      'partnerships.is_demo as p_is_demo',
+      'partnerships.created_at as p_created_at',
+      'partnerships.updated_at as p_updated_at',
+      'partnerships.version as p_version',
+    ])
+    .where('sessions.id_hash', '=', idHash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { s_id_hash, s_partnership_id, s_user_id, s_second_factor_pending, s_created_at, s_last_seen_at, s_expires_at, s_user_agent, p_code, p_name, p_is_demo, p_created_at, p_updated_at, p_version, ...user } = row;
+  return {
+    session: {
+      id_hash: s_id_hash,
+      partnership_id: s_partnership_id,
+      user_id: s_user_id,
+      second_factor_pending: s_second_factor_pending,
+      created_at: s_created_at,
+      last_seen_at: s_last_seen_at,
+      expires_at: s_expires_at,
+      user_agent: s_user_agent,
+    },
+    user,
+    partnership: { id: user.partnership_id, code: p_code, name: p_name, is_demo: p_is_demo, created_at: p_created_at, updated_at: p_updated_at, version: p_version },
+  };
+}
+
+/** A token's row with its user and partnership, in one round trip. */
+export async function findTokenWithUser(db: Db, hash: string) {
+  return db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .innerJoin('partnerships', 'partnerships.id', 'users.partnership_id')
+    .selectAll('users')
+    .select([
+      'api_tokens.id as t_id',
+      'api_tokens.expires_at as t_expires_at',
+      'api_tokens.revoked_at as t_revoked_at',
+      'api_tokens.last_used_at as t_last_used_at',
+      'partnerships.code as p_code',
+      'partnerships.name as p_name',
+    ])
+    .where('api_tokens.token_hash', '=', hash)
+    .executeTakeFirst();
 }
 
 export async function touchSession(db: Db, idHash: string, at: Date) {
@@ -78,10 +131,6 @@ export async function deleteExpiredSessions(db: Db, now: Date, idleBefore: Date)
 
 export async function insertToken(db: Db, t: { partnership_id: string; user_id: string; name: string; token_hash: string; prefix: string; expires_at: Date; created_at: Date }): Promise<ApiToken> {
   return db.insertInto('api_tokens').values(t).returningAll().executeTakeFirstOrThrow();
-}
-
-export async function findTokenByHash(db: Db, hash: string) {
-  return db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
 }
 
 export async function listTokens(db: Db, partnershipId: string, userId: string) {

@@ -247,16 +247,14 @@ export class AuthService {
   }
 
   /** The user behind a bearer token, or null if it is unknown, expired, revoked or its user disabled. */
-  async authenticateToken(token: string): Promise<{ user: User; partnership: Partnership } | null> {
+  async authenticateToken(token: string): Promise<{ user: User; partnership: Pick<Partnership, 'id' | 'code' | 'name'> } | null> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-    const row = await repo.findTokenByHash(this.db, sha256(token));
+    const row = await repo.findTokenWithUser(this.db, sha256(token));
     const now = this.clock.now();
-    if (!row || row.revoked_at || new Date(row.expires_at) <= now) return null;
-    const found = await this.db.selectFrom('users').selectAll().where('id', '=', row.user_id).executeTakeFirst();
-    if (!found || found.disabled_at) return null;
-    const partnership = await this.db.selectFrom('partnerships').selectAll().where('id', '=', found.partnership_id).executeTakeFirstOrThrow();
-    if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > MINUTE) await repo.markTokenUsed(this.db, row.id, now);
-    return { user: found, partnership };
+    if (!row || row.t_revoked_at || new Date(row.t_expires_at) <= now || row.disabled_at) return null;
+    const { t_id, t_expires_at: _e, t_revoked_at: _r, t_last_used_at, p_code, p_name, ...user } = row;
+    if (!t_last_used_at || now.getTime() - new Date(t_last_used_at).getTime() > MINUTE) await repo.markTokenUsed(this.db, t_id, now);
+    return { user, partnership: { id: user.partnership_id, code: p_code, name: p_name } };
   }
 
   private getDummyHash(): Promise<string> {
