@@ -76,7 +76,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
     app,
     [
       ...partnershipApiRoutes(partnership),
-      ...authApiRoutes(auth, (id) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()),
+      ...authApiRoutes(auth),
       ...accessLogApiRoutes(accessLog),
     ],
     { version },

@@ -169,7 +169,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, opts: { lock
 
 const tokenOut = z.object({ id: z.uuid(), name: z.string(), prefix: z.string(), createdAt: z.date(), expiresAt: z.date(), lastUsedAt: z.date().nullable(), revokedAt: z.date().nullable() });
 
-export function authApiRoutes(auth: AuthService, loadUser: (id: string) => Promise<import('../../db/schema.js').User>): ApiRoute[] {
+export function authApiRoutes(auth: AuthService): ApiRoute[] {
   return [
     apiRoute({
       method: 'GET',
@@ -178,7 +178,7 @@ export function authApiRoutes(auth: AuthService, loadUser: (id: string) => Promi
       summary: 'Your personal access tokens (never the secret itself)',
       response: z.object({ items: z.array(tokenOut) }),
       handler: async ({ actor }) => {
-        const user = await loadUser(actor.kind === 'user' ? actor.userId : '');
+        const user = await auth.tokenOwner(actor);
         const rows = await auth.listTokens(user);
         return {
           items: rows.map((t) => ({ id: t.id, name: t.name, prefix: t.prefix, createdAt: t.created_at, expiresAt: t.expires_at, lastUsedAt: t.last_used_at, revokedAt: t.revoked_at })),
@@ -192,7 +192,7 @@ export function authApiRoutes(auth: AuthService, loadUser: (id: string) => Promi
       summary: 'Revoke one of your tokens',
       params: idParams,
       handler: async ({ actor, params }) => {
-        const user = await loadUser(actor.kind === 'user' ? actor.userId : '');
+        const user = await auth.tokenOwner(actor);
         await auth.revokeToken(user, params.id);
         return undefined;
       },

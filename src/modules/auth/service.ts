@@ -15,7 +15,7 @@ import type { Db } from '../../db/database.js';
 import type { Partnership, User } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
-import { NotFoundError, ValidationError } from '../../lib/errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { randomToken, sha256 } from '../../lib/tokens.js';
 import type { AccessLogService } from '../access-log/service.js';
 import { findUserByEmailForSignIn } from '../partnership/repository.js';
@@ -221,6 +221,12 @@ export class AuthService {
   }
 
   // Personal access tokens
+
+  /** The signed-in user whose tokens these are (the system actor has none). */
+  async tokenOwner(actor: Actor): Promise<Pick<User, 'id' | 'partnership_id'>> {
+    if (actor.kind !== 'user') throw new ForbiddenError('Only a person has personal access tokens');
+    return { id: actor.userId, partnership_id: actor.partnershipId };
+  }
 
   async createToken(user: Pick<User, 'id' | 'partnership_id'>, name: string, days: number): Promise<{ token: string; id: string; expiresAt: Date }> {
     const token = TOKEN_PREFIX + randomToken(32);
