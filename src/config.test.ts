@@ -33,3 +33,10 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(name));
   });
 });
+
+describe('configuration for the assure command', () => {
+  it('does not need a session secret in production, and still never seeds demo data', () => {
+    const c = loadConfig({ NODE_ENV: 'production' }, 'cli');
+    expect(c.seedDemo).toBe(false);
+  });
+});

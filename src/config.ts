@@ -48,7 +48,10 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/**
+ * @param purpose 'cli' commands never serve pages, so production does not need a session secret for them.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, purpose: 'server' | 'cli' = 'server'): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -56,7 +59,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  if (production && !e.SESSION_SECRET) {
+  if (production && purpose === 'server' && !e.SESSION_SECRET) {
     throw new ConfigError(
       'SESSION_SECRET is required when NODE_ENV=production (at least 32 random characters, e.g. from `openssl rand -base64 48`).',
     );

@@ -44,8 +44,10 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
   const where = config.database.kind === 'embedded' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL server';
-  process.stdout.write(`Assure is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${where})\n`);
+  process.stdout.write(`Assure is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port} (${where})\n`);
 }
 
 function printDemo(users: { email: string; role: string; password: string; name: string }[]): void {

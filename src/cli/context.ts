@@ -11,6 +11,7 @@ import { type Clock, systemClock } from '../lib/clock.js';
 import { AccessLogService } from '../modules/access-log/service.js';
 import { AuthService } from '../modules/auth/service.js';
 import { PartnershipService } from '../modules/partnership/service.js';
+import { CliError } from './errors.js';
 
 /** The access log shows changes made here as `system:cli`. */
 export const CLI_ACTOR_LABEL = 'cli';
@@ -35,11 +36,14 @@ export interface ContextOptions {
 }
 
 export async function withContext<T>(fn: (ctx: CliContext) => Promise<T>, opts: ContextOptions = {}): Promise<T> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'cli');
   opts.beforeOpen?.(config);
   const database = await openDatabase(config.database);
   let result: T;
   try {
+    await database.ping().catch((err: unknown) => {
+      throw new CliError(`Cannot reach the database (${describeDatabase(config)}): ${err instanceof Error ? err.message : String(err)}`);
+    });
     const migrated = await migrateToLatest(database.db);
     const clock = systemClock;
     const accessLog = new AccessLogService(database.db, clock);
@@ -66,5 +70,5 @@ export async function withContext<T>(fn: (ctx: CliContext) => Promise<T>, opts: 
 
 /** Where the data lives, for messages. */
 export function describeDatabase(config: Config): string {
-  return config.database.kind === 'embedded' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL server (DATABASE_URL)';
+  return config.database.kind === 'embedded' ? `embedded database in ${config.database.dataDir}` : 'the PostgreSQL server in DATABASE_URL';
 }

@@ -1,6 +1,8 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { DEMO_CODE } from '../demo/generate.js';
 import { seedDemo } from '../demo/seed.js';
+import * as repo from '../modules/partnership/repository.js';
 import { withContext } from './context.js';
 import { CliError } from './errors.js';
 import { note, print } from './io.js';
@@ -38,7 +40,16 @@ export function registerSeed(program: Command): void {
           throw new CliError('assure seed demo does not run when NODE_ENV=production: demo data never goes into production.');
         }
       };
-      const result = await withContext((ctx) => seedDemo(ctx.db, ctx.clock), { beforeOpen: refuseInProduction });
+      const result = await withContext(
+        async (ctx) => {
+          const existing = await repo.findPartnershipByCode(ctx.db, DEMO_CODE);
+          if (existing && !existing.is_demo) {
+            throw new CliError(`Partnership ${DEMO_CODE} exists and is not the demo partnership: assure seed demo leaves it alone.`);
+          }
+          return seedDemo(ctx.db, ctx.clock);
+        },
+        { beforeOpen: refuseInProduction },
+      );
       if (opts.children > 0) {
         note(`Note: no children were created (--children ${opts.children}): children arrive with the child protection record.`);
       }
