@@ -1,0 +1,79 @@
+/**
+ * Working days in England: Monday to Friday, less the England and Wales bank holidays (from
+ * the maintained date-holidays data, not a hand-typed list) and any local closure days a
+ * partnership adds. Dates are ISO strings (YYYY-MM-DD), so no time zone can move them.
+ */
+import Holidays from 'date-holidays';
+
+const england = new Holidays('GB', 'ENG');
+const byYear = new Map<number, Set<string>>();
+
+export function bankHolidays(year: number): Set<string> {
+  let set = byYear.get(year);
+  if (!set) {
+    set = new Set(england.getHolidays(year).filter((h) => h.type === 'public' || h.type === 'bank').map((h) => h.date.slice(0, 10)));
+    byYear.set(year, set);
+  }
+  return set;
+}
+
+export function parseIsoDate(iso: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) throw new RangeError(`Not an ISO date: ${iso}`);
+  const d = new Date(`${iso}T00:00:00Z`);
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) throw new RangeError(`Not a real date: ${iso}`);
+  return d;
+}
+
+export function toIsoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** Today's date in England for an instant. */
+export function londonDate(instant: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+export function addDays(iso: string, days: number): string {
+  const d = parseIsoDate(iso);
+  d.setUTCDate(d.getUTCDate() + days);
+  return toIsoDate(d);
+}
+
+export function addMonths(iso: string, months: number): string {
+  const d = parseIsoDate(iso);
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, last));
+  return toIsoDate(d);
+}
+
+export function isWorkingDay(iso: string, closures: ReadonlySet<string> = new Set()): boolean {
+  const d = parseIsoDate(iso);
+  const dow = d.getUTCDay();
+  return dow !== 0 && dow !== 6 && !bankHolidays(d.getUTCFullYear()).has(iso) && !closures.has(iso);
+}
+
+/** The date n working days after iso (n ≥ 0); day 0 is iso itself. */
+export function addWorkingDays(iso: string, n: number, closures: ReadonlySet<string> = new Set()): string {
+  let current = iso;
+  let left = n;
+  while (left > 0) {
+    current = addDays(current, 1);
+    if (isWorkingDay(current, closures)) left--;
+  }
+  return current;
+}
+
+/** Working days after `from` up to and including `to` (0 when to ≤ from). */
+export function workingDaysBetween(from: string, to: string, closures: ReadonlySet<string> = new Set()): number {
+  let n = 0;
+  for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (isWorkingDay(d, closures)) n++;
+  return n;
+}
+
+/** Whole calendar days from `from` to `to`. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((parseIsoDate(to).getTime() - parseIsoDate(from).getTime()) / 86_400_000);
+}
