@@ -11,6 +11,9 @@ import { AccessLogService } from './modules/access-log/service.js';
 import { accessLogApiRoutes, accessLogRoutes } from './modules/access-log/routes.js';
 import { AuthService } from './modules/auth/service.js';
 import { authApiRoutes, authRoutes } from './modules/auth/routes.js';
+import { ChildRecords } from './modules/cases/record.js';
+import { CasesService } from './modules/cases/service.js';
+import { casesApiRoutes, casesRoutes } from './modules/cases/routes.js';
 import { homeRoutes } from './modules/home/routes.js';
 import { PartnershipService } from './modules/partnership/service.js';
 import { partnershipApiRoutes, partnershipRoutes } from './modules/partnership/routes.js';
@@ -49,6 +52,8 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   const accessLog = new AccessLogService(db, clock);
   const auth = new AuthService(db, clock, config, accessLog);
   const partnership = new PartnershipService(db, clock, accessLog, auth);
+  const records = new ChildRecords(db, clock, accessLog);
+  const cases = new CasesService(records);
 
   // Web plumbing
   await registerSecurity(app, config);
@@ -70,6 +75,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   authRoutes(app, auth, { lockoutMinutes: config.signInLockoutMinutes });
   partnershipRoutes(app, partnership);
   accessLogRoutes(app, accessLog);
+  casesRoutes(app, cases, partnership);
 
   // API
   registerApi(
@@ -78,6 +84,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
       ...partnershipApiRoutes(partnership),
       ...authApiRoutes(auth),
       ...accessLogApiRoutes(accessLog),
+      ...casesApiRoutes(cases),
     ],
     { version },
   );

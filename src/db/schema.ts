@@ -144,6 +144,315 @@ export interface AccessLogTable {
   hash: string;
 }
 
+
+// The child protection record (migration 002)
+
+/** A calendar date as 'YYYY-MM-DD'. */
+type DateString = string;
+type Common = {
+  partnership_id: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  created_by: string | null;
+  version: Generated<number>;
+};
+
+export const CATEGORIES = ['NEG', 'PHY', 'EMO', 'SAB', 'MUL'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export interface PartnershipSettingsTable {
+  partnership_id: string;
+  minutes_headings: Json;
+  mandatory_minutes_checks: Json;
+  closure_days: Json;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface ChildrenTable extends Common {
+  id: Generated<string>;
+  la_child_id: string;
+  upn: string | null;
+  first_name: string;
+  last_name: string;
+  date_of_birth: DateString | null;
+  expected_date_of_birth: DateString | null;
+  sex: Generated<'male' | 'female' | 'not-known' | 'not-specified'>;
+  ethnicity: string | null;
+  disabilities: Generated<string[]>;
+  area_id: string | null;
+  team_id: string | null;
+  lead_user_id: string | null;
+  school_name: string | null;
+  school_dsl_name: string | null;
+  school_dsl_contact: string | null;
+}
+
+export interface FamilyMembersTable extends Common {
+  id: Generated<string>;
+  child_id: string;
+  name: string;
+  relationship: string;
+  lives_with_child: boolean;
+  parental_responsibility: boolean;
+  contact: string | null;
+  notes: string | null;
+}
+
+export interface ReferralsTable extends Common {
+  id: Generated<string>;
+  child_id: string;
+  received_on: DateString;
+  source: string | null;
+  primary_need: string | null;
+  summary: string;
+}
+
+export interface StrategyDiscussionsTable extends Common {
+  id: Generated<string>;
+  child_id: string;
+  referral_id: string | null;
+  held_on: DateString;
+  outcome: 'section-47' | 'no-further-action' | 'child-in-need' | 'other';
+  notes: string | null;
+}
+
+export interface StrategyParticipantsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  strategy_discussion_id: string;
+  agency_id: string;
+  name: string;
+  user_id: string | null;
+}
+
+export interface S47EnquiriesTable extends Common {
+  id: Generated<string>;
+  child_id: string;
+  strategy_discussion_id: string | null;
+  started_on: DateString;
+  icpc_target_on: DateString | null;
+  outcome: 'icpc' | 'no-icpc-cin' | 'no-icpc-nfa' | null;
+  concluded_on: DateString | null;
+}
+
+export interface CpPlansTable extends Common {
+  id: Generated<string>;
+  child_id: string;
+  started_on: DateString;
+  ended_on: DateString | null;
+  initial_category: Category;
+  latest_category: Category;
+  previous_plans: number;
+  end_reason: string | null;
+  cin_plan: string | null;
+  no_cin_plan_reason: string | null;
+  started_by_conference_id: string | null;
+  ended_by_conference_id: string | null;
+}
+
+export const CONFERENCE_KINDS = ['initial', 'review', 'transfer-in', 'pre-birth'] as const;
+export type ConferenceKind = (typeof CONFERENCE_KINDS)[number];
+export const CONFERENCE_ATTENDANCE = ['attended', 'apologies-report', 'apologies-no-report', 'did-not-attend', 'not-invited'] as const;
+
+export interface ConferencesTable extends Common {
+  id: Generated<string>;
+  child_id: string;
+  kind: ConferenceKind;
+  s47_id: string | null;
+  plan_id: string | null;
+  scheduled_on: DateString;
+  held_on: DateString | null;
+  chair_user_id: string | null;
+  status: Generated<'scheduled' | 'completed' | 'cancelled'>;
+  decision: 'plan' | 'no-plan' | 'continue' | 'end' | null;
+  categories: Generated<string[]>;
+  rationale: string | null;
+  dissent: string | null;
+  cin_plan: string | null;
+  no_cin_plan_reason: string | null;
+  completed_at: Timestamp | null;
+}
+
+export interface ConferenceInviteesTable {
+  id: Generated<string>;
+  partnership_id: string;
+  conference_id: string;
+  agency_id: string | null;
+  name: string;
+  user_id: string | null;
+  is_parent: Generated<boolean>;
+  attendance: (typeof CONFERENCE_ATTENDANCE)[number] | null;
+  report_received: Generated<boolean>;
+}
+
+export interface CoreGroupMembersTable extends Common {
+  id: Generated<string>;
+  child_id: string;
+  user_id: string | null;
+  name: string;
+  agency_id: string | null;
+  role: string;
+  is_parent: Generated<boolean>;
+  joined_on: DateString;
+  left_on: DateString | null;
+  left_reason: string | null;
+}
+
+export const MEETING_ATTENDANCE = ['present', 'apologies-report', 'apologies-no-report', 'not-invited'] as const;
+
+export interface CoreGroupMeetingsTable extends Common {
+  id: Generated<string>;
+  child_id: string;
+  plan_id: string;
+  held_on: DateString;
+  chair_user_id: string | null;
+  chair_is_manager: Generated<boolean>;
+  status: Generated<'draft' | 'finalised'>;
+  minutes: Json;
+  safety_scale: number | null;
+  parents_attendance: string | null;
+  absent_parent_consideration: string | null;
+  membership_confirmed: Generated<boolean>;
+  finalised_at: Timestamp | null;
+  finalised_by: string | null;
+  shared_professionals_on: DateString | null;
+  family_copy: string | null;
+  shared_family_on: DateString | null;
+}
+
+export interface MeetingAttendanceTable {
+  id: Generated<string>;
+  partnership_id: string;
+  meeting_id: string;
+  member_id: string;
+  attendance: (typeof MEETING_ATTENDANCE)[number];
+}
+
+export interface MinutesAgreementsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  meeting_id: string;
+  user_id: string;
+  agrees: boolean;
+  comment: string | null;
+  recorded_at: CreatedAt;
+}
+
+export interface PlanOutcomesTable extends Common {
+  id: Generated<string>;
+  plan_id: string;
+  child_id: string;
+  title: string;
+  position: Generated<number>;
+  removed_at: Timestamp | null;
+}
+
+export const ACTION_STATUSES = ['not-started', 'in-progress', 'done', 'not-done'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+export interface PlanActionsTable extends Common {
+  id: Generated<string>;
+  plan_id: string;
+  child_id: string;
+  outcome_id: string;
+  what: string;
+  owner_user_id: string | null;
+  owner_name: string;
+  owner_agency_id: string;
+  due_on: DateString;
+  done_measure: string;
+  worked_measure: string;
+  status: Generated<ActionStatus>;
+  removed_at: Timestamp | null;
+}
+
+export interface ActionUpdatesTable {
+  id: Generated<string>;
+  partnership_id: string;
+  action_id: string;
+  status: string;
+  note: string;
+  meeting_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ActionReviewsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  meeting_id: string;
+  action_id: string;
+  status: 'done' | 'in-progress' | 'not-done';
+  comment: string;
+}
+
+export interface PlanVersionsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  plan_id: string;
+  number: number;
+  snapshot: Json;
+  summary: string;
+  meeting_id: string | null;
+  conference_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export const VOICE_KINDS = ['said', 'observation', 'submission', 'advocate'] as const;
+
+export interface VoiceEntriesTable extends Common {
+  id: Generated<string>;
+  child_id: string;
+  kind: (typeof VOICE_KINDS)[number];
+  recorded_on: DateString;
+  content: string;
+  how: string | null;
+  heard_by_user_id: string | null;
+  heard_by_name: string | null;
+  seen_alone: boolean | null;
+  meeting_id: string | null;
+  conference_id: string | null;
+}
+
+export interface EscalationsTable extends Common {
+  id: Generated<string>;
+  child_id: string;
+  raised_by_agency_id: string;
+  about_agency_id: string;
+  concern: string;
+  desired_outcome: string | null;
+  stage: Generated<number>;
+  stage_started_on: DateString;
+  response_due_on: DateString;
+  status: Generated<'open' | 'resolved' | 'withdrawn'>;
+  outcome: string | null;
+  learning: string | null;
+  resolved_on: DateString | null;
+}
+
+export interface EscalationEventsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  escalation_id: string;
+  stage: number;
+  kind: 'raised' | 'response' | 'escalated' | 'resolved' | 'withdrawn';
+  note: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CaseEntriesTable extends Common {
+  id: Generated<string>;
+  child_id: string;
+  kind: string;
+  occurred_on: DateString;
+  due_on: DateString | null;
+  data: Json;
+  author_agency_id: string | null;
+}
+
 export interface Database {
   partnerships: PartnershipsTable;
   areas: AreasTable;
@@ -154,6 +463,29 @@ export interface Database {
   api_tokens: ApiTokensTable;
   sign_in_throttle: SignInThrottleTable;
   access_log: AccessLogTable;
+  partnership_settings: PartnershipSettingsTable;
+  children: ChildrenTable;
+  family_members: FamilyMembersTable;
+  referrals: ReferralsTable;
+  strategy_discussions: StrategyDiscussionsTable;
+  strategy_participants: StrategyParticipantsTable;
+  s47_enquiries: S47EnquiriesTable;
+  cp_plans: CpPlansTable;
+  conferences: ConferencesTable;
+  conference_invitees: ConferenceInviteesTable;
+  core_group_members: CoreGroupMembersTable;
+  core_group_meetings: CoreGroupMeetingsTable;
+  meeting_attendance: MeetingAttendanceTable;
+  minutes_agreements: MinutesAgreementsTable;
+  plan_outcomes: PlanOutcomesTable;
+  plan_actions: PlanActionsTable;
+  action_updates: ActionUpdatesTable;
+  action_reviews: ActionReviewsTable;
+  plan_versions: PlanVersionsTable;
+  voice_entries: VoiceEntriesTable;
+  escalations: EscalationsTable;
+  escalation_events: EscalationEventsTable;
+  case_entries: CaseEntriesTable;
 }
 
 export type Partnership = Selectable<PartnershipsTable>;
@@ -165,3 +497,11 @@ export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
 export type ApiToken = Selectable<ApiTokensTable>;
 export type AccessLogRow = Selectable<AccessLogTable>;
+
+export type Child = Selectable<ChildrenTable>;
+export type CpPlan = Selectable<CpPlansTable>;
+export type Conference = Selectable<ConferencesTable>;
+export type CoreGroupMember = Selectable<CoreGroupMembersTable>;
+export type CoreGroupMeeting = Selectable<CoreGroupMeetingsTable>;
+export type PlanOutcome = Selectable<PlanOutcomesTable>;
+export type PlanAction = Selectable<PlanActionsTable>;

@@ -74,3 +74,27 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<
   if (!result.success) throw new ValidationError(fieldErrors(result.error));
   return result.data;
 }
+
+/** An ISO date from a GOV.UK date input (joined by the form layer) or the API. */
+export const isoDate = (label: string) =>
+  z
+    .string({ error: `Enter ${label}` })
+    .trim()
+    .min(1, `Enter ${label}`)
+    .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v), { message: `${capitalise(label)} must be a real date, like 27 3 2026` })
+    .refine((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v, {
+      message: `${capitalise(label)} must be a real date, like 27 3 2026`,
+    })
+    .refine((v) => !/^\d{4}/.test(v) || (v >= '1900-01-01' && v <= '2100-12-31'), { message: `${capitalise(label)} must be between 1900 and 2100` });
+
+export const optionalIsoDate = (label: string) => z.preprocess(emptyToUndefined, isoDate(label).optional());
+
+/** A choice from a list, with the GOV.UK message "Select …". */
+export const choice = <T extends readonly [string, ...string[]]>(values: T, label: string) => z.enum(values, { error: `Select ${label}` });
+
+/** Checkboxes post one value or several; the API sends an array. */
+export const manyOf = <T extends readonly [string, ...string[]]>(values: T, label: string) =>
+  z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(values, { error: `Select ${label} from the list` })));
+
+export const yesNo = (label: string) =>
+  z.preprocess((v) => (v === 'yes' || v === true ? true : v === 'no' || v === false ? false : v), z.boolean({ error: `Select yes or no for ${label}` }));

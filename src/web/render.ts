@@ -22,6 +22,16 @@ export function createViewEnvironment(): nunjucks.Environment {
   env.addGlobal('errorFor', (errors: Record<string, string> | undefined, name: string) =>
     errors && errors[name] ? { text: errors[name] } : false,
   );
+  /** Day, month and year for a GOV.UK date input: from what was typed, or from a saved ISO date. */
+  env.addGlobal('dateParts', (values: Record<string, unknown> | undefined, name: string) => {
+    const v = values ?? {};
+    if (v[`${name}-day`] !== undefined || v[`${name}-month`] !== undefined || v[`${name}-year`] !== undefined) {
+      return { day: v[`${name}-day`] ?? '', month: v[`${name}-month`] ?? '', year: v[`${name}-year`] ?? '' };
+    }
+    const iso = typeof v[name] === 'string' ? (v[name] as string) : '';
+    const m = iso.match(/^(\d{4})-(\d{2})-(\d{2})$/);
+    return m ? { day: String(Number(m[3])), month: String(Number(m[2])), year: m[1] } : { day: '', month: '', year: '' };
+  });
   env.addFilter('date', (value: unknown) => formatDate(value, false));
   env.addFilter('datetime', (value: unknown) => formatDate(value, true));
   /** [{value, text}] for govukSelect / govukRadios, with `selected`/`checked` set. */

@@ -1,0 +1,111 @@
+/**
+ * Every read or change of a child's record runs here: in one transaction, the actor's access to
+ * the child is loaded (404 if it is not theirs to see), the work is done, and the access-log row is
+ * written in the same transaction. A change that fails writes nothing, log included.
+ */
+import type { Transaction } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import type { Actor } from '../../lib/actor.js';
+import type { Clock } from '../../lib/clock.js';
+import { ConflictError } from '../../lib/errors.js';
+import { londonDate } from '../../lib/working-days.js';
+import type { AccessLogService, AccessRecord } from '../access-log/service.js';
+import { type ChildAccess, loadChildAccess } from './access.js';
+
+export type Trx = Transaction<Database>;
+
+export interface RecordScope {
+  trx: Trx;
+  access: ChildAccess;
+  /** Today's date in England, from the injected clock. */
+  today: string;
+  now: Date;
+  log(rec: Omit<AccessRecord, 'subjectId'>): Promise<void>;
+}
+
+export class ChildRecords {
+  constructor(
+    readonly db: Db,
+    readonly clock: Clock,
+    private readonly accessLog: AccessLogService,
+  ) {}
+
+  private async run<T>(actor: Actor, childId: string, fallback: Omit<AccessRecord, 'subjectId'>, fn: (s: RecordScope) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      const access = await loadChildAccess(trx, actor, childId);
+      let logged = false;
+      const now = this.clock.now();
+      const scope: RecordScope = {
+        trx,
+        access,
+        now,
+        today: londonDate(now),
+        log: async (rec) => {
+          logged = true;
+          await this.accessLog.record(trx, actor, { ...rec, subjectId: childId });
+        },
+      };
+      const result = await fn(scope);
+      if (!logged) await scope.log(fallback);
+      return result;
+    });
+  }
+
+  /** A view of (part of) the record, access-logged. */
+  read<T>(actor: Actor, childId: string, recordType: string, fn: (s: RecordScope) => Promise<T>, recordId = childId): Promise<T> {
+    return this.run(actor, childId, { action: 'view', recordType, recordId }, fn);
+  }
+
+  /**
+   * Whether the actor may do something to the child's record, before the input is even read
+   * (so a person without permission gets 403, whatever they sent). Reads nothing of the record
+   * for the person, so it is not logged; 404 when the child is not theirs to see.
+   */
+  async permits(actor: Actor, childId: string, rule: (access: ChildAccess) => boolean | Promise<boolean>): Promise<boolean> {
+    const access = await loadChildAccess(this.db, actor, childId);
+    return rule(access);
+  }
+
+  /** A new child's record: `insert` returns the child's id; its creation is the first access-log row about the child. */
+  create(actor: Actor, insert: (trx: Trx) => Promise<string>): Promise<string> {
+    return this.db.transaction().execute(async (trx) => {
+      const childId = await insert(trx);
+      await this.accessLog.record(trx, actor, { action: 'create', recordType: 'child', recordId: childId, subjectId: childId });
+      return childId;
+    });
+  }
+
+  /** A change to the record; `fn` logs what it changed (or a generic update of the child is logged). */
+  change<T>(actor: Actor, childId: string, fn: (s: RecordScope) => Promise<T>): Promise<T> {
+    return this.run(actor, childId, { action: 'update', recordType: 'child', recordId: childId }, fn);
+  }
+}
+
+type VersionedTable = 'children' | 'family_members' | 'conferences' | 'core_group_meetings' | 'plan_actions' | 'plan_outcomes' | 'escalations' | 'case_entries' | 'core_group_members' | 'cp_plans';
+
+/**
+ * Updates one row only if it is still at the version the person read; otherwise a ConflictError
+ * carrying the saved row and the submitted values, so nothing is silently overwritten.
+ */
+export async function updateVersioned<R extends Record<string, unknown>>(
+  trx: Trx,
+  table: VersionedTable,
+  where: { id: string; partnershipId: string; version: number },
+  values: Record<string, unknown>,
+  what = 'record',
+): Promise<R> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const t = trx as any;
+  const row = await t
+    .updateTable(table)
+    .set({ ...values, version: where.version + 1, updated_at: new Date() })
+    .where('id', '=', where.id)
+    .where('partnership_id', '=', where.partnershipId)
+    .where('version', '=', where.version)
+    .returningAll()
+    .executeTakeFirst();
+  if (row) return row as R;
+  const current = await t.selectFrom(table).selectAll().where('id', '=', where.id).where('partnership_id', '=', where.partnershipId).executeTakeFirst();
+  throw new ConflictError(`Someone else changed this ${what} while you were editing it`, current ?? null, { ...values, version: where.version });
+}

@@ -1,0 +1,157 @@
+/**
+ * Queries of the child's record. Lists are bounded by `visibleChildren`; queries of parts of one
+ * record take a child id the caller has already loaded through `loadChildAccess` in the same
+ * transaction, and are always bounded to the partnership as well.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { Actor } from '../../lib/actor.js';
+import { visibleChildren } from './access.js';
+import type { Trx } from './record.js';
+
+type Q = Db | Trx;
+
+export interface ChildListRow {
+  id: string;
+  la_child_id: string;
+  first_name: string;
+  last_name: string;
+  date_of_birth: string | null;
+  expected_date_of_birth: string | null;
+  team_name: string | null;
+  lead_name: string | null;
+  plan_started_on: string | null;
+  plan_category: string | null;
+  plan_id: string | null;
+}
+
+export async function listVisibleChildren(db: Q, actor: Actor, opts: { q?: string | undefined; limit: number; offset: number; onPlan?: boolean | undefined }) {
+  let q = db
+    .selectFrom('children')
+    .leftJoin('teams', 'teams.id', 'children.team_id')
+    .leftJoin('users as lead', 'lead.id', 'children.lead_user_id')
+    .leftJoin('cp_plans as plan', (j) => j.onRef('plan.child_id', '=', 'children.id').on('plan.ended_on', 'is', null))
+    .where(visibleChildren(actor));
+  if (opts.q) {
+    const like = `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`).toLowerCase()}%`;
+    q = q.where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', [sql`children.first_name || ' ' || children.last_name`]), 'like', like),
+        eb(eb.fn('lower', ['children.la_child_id']), 'like', like),
+      ]),
+    );
+  }
+  if (opts.onPlan) q = q.where('plan.id', 'is not', null);
+  const [rows, count] = await Promise.all([
+    q
+      .select([
+        'children.id',
+        'children.la_child_id',
+        'children.first_name',
+        'children.last_name',
+        'children.date_of_birth',
+        'children.expected_date_of_birth',
+        'teams.name as team_name',
+        'lead.name as lead_name',
+        'plan.started_on as plan_started_on',
+        'plan.latest_category as plan_category',
+        'plan.id as plan_id',
+      ])
+      .orderBy('children.last_name')
+      .orderBy('children.first_name')
+      .limit(opts.limit)
+      .offset(opts.offset)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows as ChildListRow[], total: Number(count.n) };
+}
+
+export async function childOverviewParts(db: Q, partnershipId: string, childId: string) {
+  const [names, family, referrals, strategy, participants, s47s, conferences, plans] = await Promise.all([
+    db
+      .selectFrom('children')
+      .leftJoin('teams', 'teams.id', 'children.team_id')
+      .leftJoin('areas', 'areas.id', 'children.area_id')
+      .leftJoin('users', 'users.id', 'children.lead_user_id')
+      .select(['teams.name as team_name', 'areas.name as area_name', 'users.name as lead_name', 'users.email as lead_email'])
+      .where('children.id', '=', childId)
+      .where('children.partnership_id', '=', partnershipId)
+      .executeTakeFirstOrThrow(),
+    db.selectFrom('family_members').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).orderBy('created_at').execute(),
+    db.selectFrom('referrals').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).orderBy('received_on', 'desc').execute(),
+    db.selectFrom('strategy_discussions').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).orderBy('held_on', 'desc').execute(),
+    db
+      .selectFrom('strategy_participants')
+      .innerJoin('strategy_discussions as sd', 'sd.id', 'strategy_participants.strategy_discussion_id')
+      .innerJoin('agencies', 'agencies.id', 'strategy_participants.agency_id')
+      .select(['strategy_participants.strategy_discussion_id', 'strategy_participants.name', 'agencies.name as agency_name', 'agencies.type as agency_type'])
+      .where('sd.child_id', '=', childId)
+      .where('strategy_participants.partnership_id', '=', partnershipId)
+      .execute(),
+    db.selectFrom('s47_enquiries').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).orderBy('started_on', 'desc').execute(),
+    db
+      .selectFrom('conferences')
+      .leftJoin('users as chair', 'chair.id', 'conferences.chair_user_id')
+      .selectAll('conferences')
+      .select('chair.name as chair_name')
+      .where('conferences.partnership_id', '=', partnershipId)
+      .where('conferences.child_id', '=', childId)
+      .orderBy('conferences.scheduled_on', 'desc')
+      .execute(),
+    db.selectFrom('cp_plans').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).orderBy('started_on', 'desc').execute(),
+  ]);
+  return {
+    names,
+    family,
+    referrals,
+    strategy: strategy.map((s) => ({ ...s, participants: participants.filter((p) => p.strategy_discussion_id === s.id) })),
+    s47s,
+    conferences,
+    plans,
+    currentPlan: plans.find((p) => p.ended_on === null) ?? null,
+  };
+}
+
+export async function getConference(db: Q, partnershipId: string, childId: string, conferenceId: string) {
+  return db
+    .selectFrom('conferences')
+    .leftJoin('users as chair', 'chair.id', 'conferences.chair_user_id')
+    .selectAll('conferences')
+    .select('chair.name as chair_name')
+    .where('conferences.partnership_id', '=', partnershipId)
+    .where('conferences.child_id', '=', childId)
+    .where('conferences.id', '=', conferenceId)
+    .executeTakeFirst();
+}
+
+export async function conferenceInvitees(db: Q, partnershipId: string, conferenceId: string) {
+  return db
+    .selectFrom('conference_invitees')
+    .leftJoin('agencies', 'agencies.id', 'conference_invitees.agency_id')
+    .selectAll('conference_invitees')
+    .select('agencies.name as agency_name')
+    .where('conference_invitees.partnership_id', '=', partnershipId)
+    .where('conference_invitees.conference_id', '=', conferenceId)
+    .orderBy('conference_invitees.is_parent')
+    .orderBy('conference_invitees.name')
+    .execute();
+}
+
+/** People who may chair a conference: conference chairs and team managers of the partnership. */
+export async function possibleChairs(db: Q, partnershipId: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'name', 'role'])
+    .where('partnership_id', '=', partnershipId)
+    .where('role', 'in', ['conference-chair', 'team-manager'])
+    .where('disabled_at', 'is', null)
+    .orderBy('role')
+    .orderBy('name')
+    .execute();
+}
+
+export async function partnershipClosures(db: Q, partnershipId: string): Promise<Set<string>> {
+  const row = await db.selectFrom('partnership_settings').select('closure_days').where('partnership_id', '=', partnershipId).executeTakeFirst();
+  return new Set(Array.isArray(row?.closure_days) ? (row.closure_days as unknown as string[]) : []);
+}

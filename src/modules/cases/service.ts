@@ -1,0 +1,422 @@
+/**
+ * The child's record and the child protection journey: the child and family, referral, strategy
+ * discussion, section 47 enquiry, conferences and the CP plan they start and end.
+ */
+import type { CpPlan } from '../../db/schema.js';
+import type { Actor } from '../../lib/actor.js';
+import { DuplicateError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { addWorkingDays } from '../../lib/working-days.js';
+import { isUniqueViolation } from '../partnership/repository.js';
+import { canCreateChild, canEditRecord, canRecordConference, ensure, isCaseHolder } from './policy.js';
+import { recordPlanVersion } from './plan-versions.js';
+import { type ChildRecords, updateVersioned } from './record.js';
+import * as repo from './repository.js';
+import type {
+  ChildInput,
+  ConferenceOutcomeInput,
+  ConferenceScheduleInput,
+  FamilyMemberInput,
+  NewChildInput,
+  StrategyDiscussionInput,
+} from './schemas.js';
+
+export const PAGE_SIZE = 50;
+/** Working days from the strategy discussion to the initial conference (Working Together). */
+export const ICPC_WORKING_DAYS = 15;
+
+const childValues = (input: ChildInput) => ({
+  la_child_id: input.laChildId,
+  upn: input.upn ?? null,
+  first_name: input.firstName,
+  last_name: input.lastName,
+  date_of_birth: input.dateOfBirth ?? null,
+  expected_date_of_birth: input.expectedDateOfBirth ?? null,
+  sex: input.sex,
+  ethnicity: input.ethnicity ?? null,
+  disabilities: input.disabilities,
+  area_id: input.areaId,
+  school_name: input.schoolName ?? null,
+  school_dsl_name: input.schoolDslName ?? null,
+  school_dsl_contact: input.schoolDslContact ?? null,
+});
+
+export class CasesService {
+  constructor(private readonly records: ChildRecords) {}
+
+  private get db() {
+    return this.records.db;
+  }
+
+  /** 403 unless the actor may change the record (checked before the form is read). */
+  async assertCanEdit(actor: Actor, childId: string): Promise<void> {
+    ensure(await this.records.permits(actor, childId, canEditRecord));
+  }
+
+  async assertCanRecordConference(actor: Actor, childId: string, conferenceId: string): Promise<void> {
+    const allowed = await this.records.permits(actor, childId, async (access) => {
+      const conference = await repo.getConference(this.db, actor.partnershipId, childId, conferenceId);
+      if (!conference) throw new NotFoundError('Conference not found');
+      return canRecordConference(access, conference);
+    });
+    ensure(allowed, 'Only the conference chair or the team manager can record the conference');
+  }
+
+  async list(actor: Actor, opts: { q?: string | undefined; page: number; onPlan?: boolean | undefined }) {
+    return repo.listVisibleChildren(this.db, actor, { q: opts.q, onPlan: opts.onPlan, limit: PAGE_SIZE, offset: (opts.page - 1) * PAGE_SIZE });
+  }
+
+  async mayCreate(actor: Actor): Promise<boolean> {
+    if (actor.kind === 'system') return true;
+    const agency = await this.db.selectFrom('agencies').select('type').where('id', '=', actor.agencyId).executeTakeFirst();
+    return canCreateChild(actor, agency?.type ?? null);
+  }
+
+  async create(actor: Actor, input: NewChildInput): Promise<string> {
+    ensure(await this.mayCreate(actor), 'Only social workers and managers in children’s social care can start a child’s record');
+    return this.records.create(actor, async (trx) => {
+      let areaId = input.areaId;
+      const teamId = actor.kind === 'user' ? actor.teamId : null;
+      if (areaId) {
+        const area = await trx.selectFrom('areas').select('id').where('id', '=', areaId).where('partnership_id', '=', actor.partnershipId).executeTakeFirst();
+        if (!area) throw new ValidationError({ areaId: 'Select an area of this partnership' });
+      } else if (teamId) {
+        areaId = (await trx.selectFrom('teams').select('area_id').where('id', '=', teamId).executeTakeFirst())?.area_id ?? null;
+      }
+      let childId: string;
+      try {
+        const child = await trx
+          .insertInto('children')
+          .values({
+            ...childValues({ ...input, areaId }),
+            partnership_id: actor.partnershipId,
+            team_id: teamId,
+            lead_user_id: actor.kind === 'user' && actor.role === 'practitioner' ? actor.userId : null,
+            created_by: actor.kind === 'user' ? actor.userId : null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        childId = child.id;
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new DuplicateError('laChildId', `A child with local authority ID ${input.laChildId} already has a record`);
+        throw err;
+      }
+      await trx
+        .insertInto('referrals')
+        .values({
+          partnership_id: actor.partnershipId,
+          child_id: childId,
+          received_on: input.referralReceivedOn,
+          source: input.referralSource ?? null,
+          summary: input.referralSummary,
+          created_by: actor.kind === 'user' ? actor.userId : null,
+        })
+        .execute();
+      return childId;
+    });
+  }
+
+  /** The whole record for its overview page (access-logged as a view of the child). */
+  async overview(actor: Actor, childId: string) {
+    return this.records.read(actor, childId, 'child', async ({ trx, access }) => {
+      const parts = await repo.childOverviewParts(trx, actor.partnershipId, childId);
+      return { child: access.child, ...parts, can: { edit: canEditRecord(access), caseHolder: isCaseHolder(access) }, access };
+    });
+  }
+
+  async update(actor: Actor, childId: string, input: ChildInput & { version: number }) {
+    return this.records.change(actor, childId, async ({ trx, access, log }) => {
+      ensure(canEditRecord(access));
+      if (input.areaId) {
+        const area = await trx.selectFrom('areas').select('id').where('id', '=', input.areaId).where('partnership_id', '=', actor.partnershipId).executeTakeFirst();
+        if (!area) throw new ValidationError({ areaId: 'Select an area of this partnership' });
+      }
+      try {
+        await updateVersioned(trx, 'children', { id: childId, partnershipId: actor.partnershipId, version: input.version }, childValues(input), 'child’s details');
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new DuplicateError('laChildId', `A child with local authority ID ${input.laChildId} already has a record`);
+        throw err;
+      }
+      await log({ action: 'update', recordType: 'child', recordId: childId });
+    });
+  }
+
+  async addFamilyMember(actor: Actor, childId: string, input: FamilyMemberInput) {
+    return this.records.change(actor, childId, async ({ trx, access, log }) => {
+      ensure(canEditRecord(access));
+      const row = await trx
+        .insertInto('family_members')
+        .values({
+          partnership_id: actor.partnershipId,
+          child_id: childId,
+          name: input.name,
+          relationship: input.relationship,
+          lives_with_child: input.livesWithChild,
+          parental_responsibility: input.parentalResponsibility,
+          contact: input.contact ?? null,
+          notes: input.notes ?? null,
+          created_by: actor.kind === 'user' ? actor.userId : null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await log({ action: 'create', recordType: 'family-member', recordId: row.id });
+      return row.id;
+    });
+  }
+
+  async addStrategyDiscussion(actor: Actor, childId: string, input: StrategyDiscussionInput) {
+    return this.records.change(actor, childId, async ({ trx, access, log }) => {
+      ensure(canEditRecord(access));
+      const agencyIds = [...new Set(input.participants.map((p) => p.agencyId))];
+      if (agencyIds.length) {
+        const found = await trx.selectFrom('agencies').select('id').where('partnership_id', '=', actor.partnershipId).where('id', 'in', agencyIds).execute();
+        if (found.length !== agencyIds.length) throw new ValidationError({ participants: 'Select each participant’s agency from the list' });
+      }
+      const referral = await trx.selectFrom('referrals').select('id').where('child_id', '=', childId).orderBy('received_on', 'desc').executeTakeFirst();
+      const sd = await trx
+        .insertInto('strategy_discussions')
+        .values({
+          partnership_id: actor.partnershipId,
+          child_id: childId,
+          referral_id: referral?.id ?? null,
+          held_on: input.heldOn,
+          outcome: input.outcome,
+          notes: input.notes ?? null,
+          created_by: actor.kind === 'user' ? actor.userId : null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      if (input.participants.length) {
+        await trx
+          .insertInto('strategy_participants')
+          .values(input.participants.map((p) => ({ partnership_id: actor.partnershipId, strategy_discussion_id: sd.id, agency_id: p.agencyId, name: p.name })))
+          .execute();
+      }
+      if (input.outcome === 'section-47') {
+        const closures = await repo.partnershipClosures(trx, actor.partnershipId);
+        await trx
+          .insertInto('s47_enquiries')
+          .values({
+            partnership_id: actor.partnershipId,
+            child_id: childId,
+            strategy_discussion_id: sd.id,
+            started_on: input.heldOn,
+            icpc_target_on: addWorkingDays(input.heldOn, ICPC_WORKING_DAYS, closures),
+            created_by: actor.kind === 'user' ? actor.userId : null,
+          })
+          .execute();
+      }
+      await log({ action: 'create', recordType: 'strategy-discussion', recordId: sd.id, details: { outcome: input.outcome } });
+      return sd.id;
+    });
+  }
+
+  /** The form's choices: possible chairs and the partnership's agencies. */
+  async conferenceChoices(actor: Actor) {
+    const [chairs, agencies] = await Promise.all([
+      repo.possibleChairs(this.db, actor.partnershipId),
+      this.db.selectFrom('agencies').select(['id', 'name', 'type']).where('partnership_id', '=', actor.partnershipId).orderBy('name').execute(),
+    ]);
+    return { chairs, agencies };
+  }
+
+  async scheduleConference(actor: Actor, childId: string, input: ConferenceScheduleInput) {
+    return this.records.change(actor, childId, async ({ trx, access, log }) => {
+      ensure(canEditRecord(access));
+      const chair = await trx
+        .selectFrom('users')
+        .select(['id', 'role'])
+        .where('id', '=', input.chairUserId)
+        .where('partnership_id', '=', actor.partnershipId)
+        .where('role', 'in', ['conference-chair', 'team-manager'])
+        .executeTakeFirst();
+      if (!chair) throw new ValidationError({ chairUserId: 'Select a conference chair or team manager of this partnership' });
+      const plan = await trx.selectFrom('cp_plans').selectAll().where('child_id', '=', childId).where('ended_on', 'is', null).executeTakeFirst();
+      if (input.kind === 'review' && !plan) throw new ValidationError({ kind: 'A review conference needs a current child protection plan; schedule an initial conference instead' });
+      if (input.kind !== 'review' && plan) throw new ValidationError({ kind: 'The child already has a current plan: schedule a review conference' });
+      const s47 = await trx
+        .selectFrom('s47_enquiries')
+        .select('id')
+        .where('child_id', '=', childId)
+        .where('concluded_on', 'is', null)
+        .orderBy('started_on', 'desc')
+        .executeTakeFirst();
+      const agencies = input.invitedAgencyIds.length
+        ? await trx.selectFrom('agencies').select(['id', 'name']).where('partnership_id', '=', actor.partnershipId).where('id', 'in', input.invitedAgencyIds).execute()
+        : [];
+      if (agencies.length !== new Set(input.invitedAgencyIds).size) throw new ValidationError({ invitedAgencyIds: 'Select agencies of this partnership' });
+      const conf = await trx
+        .insertInto('conferences')
+        .values({
+          partnership_id: actor.partnershipId,
+          child_id: childId,
+          kind: input.kind,
+          s47_id: input.kind === 'review' ? null : (s47?.id ?? null),
+          plan_id: input.kind === 'review' ? plan!.id : null,
+          scheduled_on: input.scheduledOn,
+          chair_user_id: chair.id,
+          created_by: actor.kind === 'user' ? actor.userId : null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const parents = await trx
+        .selectFrom('family_members')
+        .select(['name'])
+        .where('child_id', '=', childId)
+        .where('relationship', 'in', ['mother', 'father', 'step-parent', 'carer'])
+        .execute();
+      const invitees = [
+        ...agencies.map((a) => ({ partnership_id: actor.partnershipId, conference_id: conf.id, agency_id: a.id, name: a.name, is_parent: false })),
+        ...parents.map((p) => ({ partnership_id: actor.partnershipId, conference_id: conf.id, agency_id: null, name: p.name, is_parent: true })),
+      ];
+      if (invitees.length) await trx.insertInto('conference_invitees').values(invitees).execute();
+      await log({ action: 'create', recordType: 'conference', recordId: conf.id, details: { kind: input.kind } });
+      return conf.id;
+    });
+  }
+
+  async conference(actor: Actor, childId: string, conferenceId: string) {
+    return this.records.read(
+      actor,
+      childId,
+      'conference',
+      async ({ trx, access }) => {
+        const conference = await repo.getConference(trx, actor.partnershipId, childId, conferenceId);
+        if (!conference) throw new NotFoundError('Conference not found');
+        const [invitees, plan] = await Promise.all([
+          repo.conferenceInvitees(trx, actor.partnershipId, conferenceId),
+          trx.selectFrom('cp_plans').selectAll().where('child_id', '=', childId).where('ended_on', 'is', null).executeTakeFirst(),
+        ]);
+        return { child: access.child, conference, invitees, plan: plan ?? null, can: { record: canRecordConference(access, conference) && conference.status === 'scheduled' } };
+      },
+      conferenceId,
+    );
+  }
+
+  /**
+   * Records the conference's attendance and decision and completes it. A plan decision starts the
+   * CP plan with its outline outcomes (version 1); ending a plan, or deciding against one, cannot
+   * complete without the child in need plan set out or a reason for none.
+   */
+  async recordConferenceOutcome(actor: Actor, childId: string, conferenceId: string, input: ConferenceOutcomeInput) {
+    return this.records.change(actor, childId, async ({ trx, access, log, now }) => {
+      const conference = await repo.getConference(trx, actor.partnershipId, childId, conferenceId);
+      if (!conference) throw new NotFoundError('Conference not found');
+      ensure(canRecordConference(access, conference), 'Only the conference chair or the team manager can record the conference');
+      if (conference.status !== 'scheduled') throw new ValidationError({ decision: 'This conference has already been completed' });
+      const review = conference.kind === 'review';
+      if (review && (input.decision === 'plan' || input.decision === 'no-plan')) throw new ValidationError({ decision: 'At a review conference, choose to continue or end the plan' });
+      if (!review && (input.decision === 'continue' || input.decision === 'end')) throw new ValidationError({ decision: 'At this conference, choose whether the child becomes subject of a plan' });
+      const category = input.categories.length > 1 ? 'MUL' : input.categories[0];
+
+      const invitees = await repo.conferenceInvitees(trx, actor.partnershipId, conferenceId);
+      const missing = invitees.filter((i) => !input.attendance[i.id]);
+      if (missing.length) throw new ValidationError(Object.fromEntries(missing.map((i) => [`attendance-${i.id}`, `Select attendance for ${i.name}`])));
+      for (const i of invitees) {
+        const attendance = input.attendance[i.id]!;
+        await trx
+          .updateTable('conference_invitees')
+          .set({ attendance, report_received: attendance === 'apologies-report' })
+          .where('id', '=', i.id)
+          .where('partnership_id', '=', actor.partnershipId)
+          .execute();
+      }
+      const userId = actor.kind === 'user' ? actor.userId : null;
+      let planId: string | null = conference.plan_id;
+      if (input.decision === 'plan') {
+        if (input.heldOn < (access.child.date_of_birth ?? '0000') && conference.kind !== 'pre-birth') {
+          throw new ValidationError({ heldOn: 'The conference cannot be before the child was born' });
+        }
+        const open = await trx.selectFrom('cp_plans').select('id').where('child_id', '=', childId).where('ended_on', 'is', null).executeTakeFirst();
+        if (open) throw new ValidationError({ decision: 'The child already has a current plan' });
+        const plan = await trx
+          .insertInto('cp_plans')
+          .values({
+            partnership_id: actor.partnershipId,
+            child_id: childId,
+            started_on: input.heldOn,
+            initial_category: category!,
+            latest_category: category!,
+            previous_plans: input.previousPlans,
+            started_by_conference_id: conferenceId,
+            created_by: userId,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        planId = plan.id;
+        const lines = (input.outlineOutcomes ?? '')
+          .split(/\r?\n/)
+          .map((l) => l.replace(/^[-*•\d.)\s]+/, '').trim())
+          .filter(Boolean);
+        if (lines.length) {
+          await trx
+            .insertInto('plan_outcomes')
+            .values(lines.map((title, position) => ({ partnership_id: actor.partnershipId, plan_id: plan.id, child_id: childId, title: title.slice(0, 500), position, created_by: userId })))
+            .execute();
+        }
+        // The lead practitioner is the first member of the core group.
+        if (access.child.lead_user_id) {
+          const lead = await trx.selectFrom('users').select(['id', 'name', 'agency_id']).where('id', '=', access.child.lead_user_id).executeTakeFirstOrThrow();
+          const already = await trx.selectFrom('core_group_members').select('id').where('child_id', '=', childId).where('user_id', '=', lead.id).where('left_on', 'is', null).executeTakeFirst();
+          if (!already) {
+            await trx
+              .insertInto('core_group_members')
+              .values({ partnership_id: actor.partnershipId, child_id: childId, user_id: lead.id, name: lead.name, agency_id: lead.agency_id, role: 'Lead social worker', joined_on: input.heldOn, created_by: userId })
+              .execute();
+          }
+        }
+        await recordPlanVersion(trx, { partnershipId: actor.partnershipId, planId: plan.id, summary: 'Outline plan agreed at the initial conference', conferenceId, userId });
+      }
+      if (input.decision === 'continue' && planId && category) {
+        const plan = await trx.selectFrom('cp_plans').selectAll().where('id', '=', planId).executeTakeFirstOrThrow();
+        if (plan.latest_category !== category) {
+          await trx.updateTable('cp_plans').set({ latest_category: category, updated_at: now }).where('id', '=', planId).execute();
+          await recordPlanVersion(trx, { partnershipId: actor.partnershipId, planId, summary: `Category changed to ${category} at the review conference`, conferenceId, userId });
+        }
+      }
+      if (input.decision === 'end' && planId) {
+        const plan: CpPlan = await trx.selectFrom('cp_plans').selectAll().where('id', '=', planId).executeTakeFirstOrThrow();
+        if (input.heldOn <= plan.started_on) throw new ValidationError({ heldOn: 'The plan cannot end on or before the day it started' });
+        await trx
+          .updateTable('cp_plans')
+          .set({
+            ended_on: input.heldOn,
+            end_reason: input.endReason ?? 'Ended at review conference',
+            cin_plan: input.cinPlan ?? null,
+            no_cin_plan_reason: input.noCinPlanReason ?? null,
+            ended_by_conference_id: conferenceId,
+            updated_at: now,
+          })
+          .where('id', '=', planId)
+          .execute();
+      }
+      if (conference.s47_id) {
+        await trx
+          .updateTable('s47_enquiries')
+          .set({ outcome: 'icpc', concluded_on: input.heldOn })
+          .where('id', '=', conference.s47_id)
+          .where('concluded_on', 'is', null)
+          .execute();
+      }
+      await updateVersioned(
+        trx,
+        'conferences',
+        { id: conferenceId, partnershipId: actor.partnershipId, version: input.version },
+        {
+          held_on: input.heldOn,
+          decision: input.decision,
+          categories: input.categories,
+          rationale: input.rationale,
+          dissent: input.dissent ?? null,
+          cin_plan: input.cinPlan ?? null,
+          no_cin_plan_reason: input.noCinPlanReason ?? null,
+          status: 'completed',
+          completed_at: now,
+          plan_id: planId,
+        },
+        'conference',
+      );
+      await log({ action: 'update', recordType: 'conference', recordId: conferenceId, details: { decision: input.decision } });
+      return { planId };
+    });
+  }
+}
