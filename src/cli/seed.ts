@@ -1,11 +1,11 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { DEMO_CODE } from '../demo/generate.js';
-import { seedDemo } from '../demo/seed.js';
+import { DEFAULT_DEMO_CHILDREN, seedDemo } from '../demo/seed.js';
 import * as repo from '../modules/partnership/repository.js';
 import { withContext } from './context.js';
 import { CliError } from './errors.js';
-import { note, print } from './io.js';
+import { print } from './io.js';
 import { wholeNumber } from './options.js';
 
 export const MAX_DEMO_CHILDREN = 5000;
@@ -23,18 +23,16 @@ export function registerSeed(program: Command): void {
     .addOption(
       new Option(
         '--children <n>',
-        `how many synthetic children to create, 0 to ${MAX_DEMO_CHILDREN}. Accepted now, but it currently creates ` +
-          'no children: they arrive with the child protection record',
-      )
-        .default(0)
-        .argParser(wholeNumber(0, MAX_DEMO_CHILDREN)),
+        `how many synthetic children to create, 0 to ${MAX_DEMO_CHILDREN} (default ${DEFAULT_DEMO_CHILDREN} for a new demo partnership; ` +
+          'given when the demo partnership exists, adds that many more)',
+      ).argParser(wholeNumber(0, MAX_DEMO_CHILDREN)),
     )
     .addOption(
       new Option('--format <format>', 'table: for people; json: one object, {"partnership", "users": [{"email", "name", "role", "agency", "team", "password"}]}')
         .choices(['table', 'json'])
         .default('table'),
     )
-    .action(async (opts: { children: number; format: 'table' | 'json' }) => {
+    .action(async (opts: { children?: number; format: 'table' | 'json' }) => {
       const refuseInProduction = (config: { env: string }) => {
         if (config.env === 'production') {
           throw new CliError('assure seed demo does not run when NODE_ENV=production: demo data never goes into production.');
@@ -46,13 +44,10 @@ export function registerSeed(program: Command): void {
           if (existing && !existing.is_demo) {
             throw new CliError(`Partnership ${DEMO_CODE} exists and is not the demo partnership: assure seed demo leaves it alone.`);
           }
-          return seedDemo(ctx.db, ctx.clock);
+          return seedDemo(ctx.db, ctx.clock, opts.children === undefined ? {} : { children: opts.children });
         },
         { beforeOpen: refuseInProduction },
       );
-      if (opts.children > 0) {
-        note(`Note: no children were created (--children ${opts.children}): children arrive with the child protection record.`);
-      }
       const users = result.users.map((u) => ({ email: u.email, name: u.name, role: u.role, agency: u.agency, team: u.team, password: u.password }));
       if (opts.format === 'json') {
         print(JSON.stringify({ partnership: result.partnership, users }));

@@ -10,7 +10,11 @@ import { AccessLogService } from '../modules/access-log/service.js';
 import { AuthService } from '../modules/auth/service.js';
 import * as repo from '../modules/partnership/repository.js';
 import { PartnershipService } from '../modules/partnership/service.js';
+import { seedDemoChildren } from './children.js';
 import { AGENCIES, AREAS, DEMO_CODE, DEMO_NAME, demoUsers } from './generate.js';
+
+/** Children in a new demo partnership: dozens, at every stage. */
+export const DEFAULT_DEMO_CHILDREN = 60;
 
 export interface SeededUser {
   email: string;
@@ -29,7 +33,7 @@ export interface SeedResult {
 
 const authConfig = { sessionIdleMinutes: 30, sessionAbsoluteHours: 12, signInMaxFailures: 5, signInLockoutMinutes: 15 };
 
-export async function seedDemo(db: Db, clock: Clock, opts: { seed?: number } = {}): Promise<SeedResult> {
+export async function seedDemo(db: Db, clock: Clock, opts: { seed?: number; children?: number } = {}): Promise<SeedResult> {
   const accessLog = new AccessLogService(db, clock);
   const auth = new AuthService(db, clock, authConfig, accessLog);
   const users = demoUsers(opts.seed ?? 1);
@@ -49,6 +53,7 @@ export async function seedDemo(db: Db, clock: Clock, opts: { seed?: number } = {
       }
     }
     await db.deleteFrom('sign_in_throttle').where('partnership_id', '=', existing.id).execute();
+    if (opts.children) await seedDemoChildren(db, clock, existing.id, opts.children, (opts.seed ?? 42) + Date.now());
     return { partnership: DEMO_CODE, created: false, users: withPasswords };
   }
 
@@ -77,5 +82,7 @@ export async function seedDemo(db: Db, clock: Clock, opts: { seed?: number } = {
       password: u.password,
     });
   }
+  const children = opts.children ?? DEFAULT_DEMO_CHILDREN;
+  if (children > 0) await seedDemoChildren(db, clock, partnership.id, children, opts.seed ?? 42);
   return { partnership: DEMO_CODE, created: true, users: withPasswords };
 }
