@@ -25,6 +25,12 @@ import { registerHealth } from './web/health.js';
 import { createViewEnvironment, registerViews } from './web/render.js';
 import { registerSecurity } from './web/security.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: { method: string; url: string }[];
+  }
+}
+
 export interface AppDeps {
   config: Config;
   database: DatabaseHandle;
@@ -43,6 +49,12 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
     },
     bodyLimit: 1024 * 1024,
   });
+  // Every route, as registered: the authorisation matrix test checks each one has an entry.
+  const routeTable: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: r.url });
+  });
+  app.decorate('routeTable', routeTable);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
