@@ -8,7 +8,10 @@ import { openDatabase } from './db/database.js';
 import { DataDirLockedError } from './db/embedded/index.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemo } from './demo/seed.js';
+import { startMaintenance } from './jobs/maintenance.js';
 import { systemClock } from './lib/clock.js';
+import { AccessLogService } from './modules/access-log/service.js';
+import { AuthService } from './modules/auth/service.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,7 +19,9 @@ async function main(): Promise<void> {
   await migrateToLatest(database.db);
 
   const app = await buildApp({ config, database, clock: systemClock });
+  const stopMaintenance = startMaintenance(database, new AuthService(database.db, systemClock, config, new AccessLogService(database.db, systemClock)), app.log);
   app.addHook('onClose', async () => {
+    stopMaintenance();
     await database.close();
   });
 
