@@ -160,11 +160,14 @@ type Common = {
 export const CATEGORIES = ['NEG', 'PHY', 'EMO', 'SAB', 'MUL'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+type JsonWithDefault = ColumnType<Record<string, unknown>, string | undefined, string>;
+type JsonListWithDefault = ColumnType<unknown[], string | undefined, string>;
+
 export interface PartnershipSettingsTable {
   partnership_id: string;
   minutes_headings: Json;
-  mandatory_minutes_checks: Json;
-  closure_days: Json;
+  mandatory_minutes_checks: JsonListWithDefault;
+  closure_days: JsonListWithDefault;
   updated_at: Timestamp;
   version: Generated<number>;
 }
@@ -309,7 +312,7 @@ export interface CoreGroupMeetingsTable extends Common {
   chair_user_id: string | null;
   chair_is_manager: Generated<boolean>;
   status: Generated<'draft' | 'finalised'>;
-  minutes: Json;
+  minutes: JsonWithDefault;
   safety_scale: number | null;
   parents_attendance: string | null;
   absent_parent_consideration: string | null;

@@ -11,6 +11,7 @@ import { systemActor } from '../lib/actor.js';
 import type { Clock } from '../lib/clock.js';
 import { addDays, addWorkingDays, daysBetween, londonDate } from '../lib/working-days.js';
 import { AccessLogService } from '../modules/access-log/service.js';
+import { partnershipClosures } from '../modules/cases/repository.js';
 import { pick, prng } from './generate.js';
 
 const CHILD_FIRST = ['Alfie', 'Amelia', 'Archie', 'Ava', 'Bella', 'Charlie', 'Daisy', 'Ellis', 'Evie', 'Finley', 'Freya', 'George', 'Harper', 'Isaac', 'Ivy', 'Jack', 'Kai', 'Lily', 'Leo', 'Mia', 'Noah', 'Olivia', 'Oscar', 'Poppy', 'Riley', 'Rosie', 'Ruby', 'Theo', 'Willow', 'Zara'];
@@ -102,6 +103,7 @@ export async function seedDemoChildren(db: Db, clock: Clock, partnershipId: stri
   const areas = await db.selectFrom('areas').select(['id', 'name']).where('partnership_id', '=', partnershipId).execute();
   const agencies = await db.selectFrom('agencies').select(['id', 'name', 'type']).where('partnership_id', '=', partnershipId).execute();
   const agencyOf = (type: string) => agencies.find((a) => a.type === type)!;
+  const closures = await partnershipClosures(db, partnershipId);
   const existing = await db.selectFrom('children').select((eb) => eb.fn.countAll<number>().as('n')).where('partnership_id', '=', partnershipId).executeTakeFirstOrThrow();
   let onPlan = 0;
   let meetingsMade = 0;
@@ -407,7 +409,7 @@ export async function seedDemoChildren(db: Db, clock: Clock, partnershipId: stri
             desired_outcome: 'Reports shared two working days before each core group.',
             stage: resolved ? 1 : 2,
             stage_started_on: startedOn,
-            response_due_on: addWorkingDays(startedOn, 5),
+            response_due_on: addWorkingDays(startedOn, 5, closures),
             status: resolved ? 'resolved' : 'open',
             outcome: resolved ? 'Agreed: reports will be sent in advance; named deputy if absent.' : null,
             learning: resolved ? 'Partners need a named deputy for core groups.' : null,
@@ -426,7 +428,7 @@ export async function seedDemoChildren(db: Db, clock: Clock, partnershipId: stri
             child_id: cid,
             kind: 'professionals-meeting',
             occurred_on: addDays(planStart, 370),
-            data: JSON.stringify({ attendees: 'Core group professionals', reason: 'The plan has lasted more than 12 months', decisions: 'Consider legal planning meeting if no progress by review.' }),
+            data: JSON.stringify({ heldOn: addDays(planStart, 370), attendees: 'Core group professionals', reason: 'plan-over-12-months', decisions: 'Consider a legal planning meeting if there is no progress by the review.' }),
             author_agency_id: sw.agency_id,
             created_by: sw.id,
           })

@@ -32,6 +32,11 @@ export interface ApiRoute<B = unknown, Q = unknown, P = unknown> {
   status?: number;
   /** Roles allowed; any signed-in user if omitted. */
   roles?: Role[];
+  /**
+   * Checked after the path parameters and before the body is read, so a caller without
+   * permission gets 403 (or 404) whatever they send.
+   */
+  authorize?(ctx: { actor: Actor; params: P; req: FastifyRequest }): Promise<void>;
   handler(ctx: ApiContext<B, Q, P>): Promise<unknown>;
 }
 
@@ -54,18 +59,29 @@ export const errorSchema = z
 
 export const idParams = z.strictObject({ id: z.uuid({ error: 'id must be a UUID' }) });
 
-export function registerApi(app: FastifyInstance, routes: ApiRoute[], info: { version: string }): void {
+export interface ApiOptions {
+  version: string;
+  /** Throws NotFoundError unless the actor may see the child: every /children/:id route passes it first. */
+  childGate?: (actor: Actor, childId: string) => Promise<void>;
+}
+
+export function registerApi(app: FastifyInstance, routes: ApiRoute[], info: ApiOptions): void {
   for (const route of routes) {
     app.route({
       method: route.method,
       url: API_PREFIX + route.url,
       handler: async (req, reply) => {
         const actor = requireActor(req, ...(route.roles ?? []));
+        const params = route.params ? parse(route.params, req.params) : undefined;
+        if (info.childGate && route.url.startsWith('/children/:id')) {
+          await info.childGate(actor, String((req.params as Record<string, unknown>).id ?? ''));
+        }
+        if (route.authorize) await route.authorize({ actor, params, req });
         const ctx = {
           actor,
+          params,
           body: route.body ? parse(route.body, req.body) : undefined,
           query: route.query ? parse(route.query, req.query) : undefined,
-          params: route.params ? parse(route.params, req.params) : undefined,
           req,
           reply,
         } as ApiContext<unknown, unknown, unknown>;

@@ -66,6 +66,8 @@ export async function recordPlanVersion(
   trx: Trx,
   v: { partnershipId: string; planId: string; summary: string; meetingId?: string | null; conferenceId?: string | null; userId: string | null },
 ): Promise<number> {
+  // Numbers are taken one plan at a time: two revisions at once get consecutive numbers.
+  await trx.selectFrom('cp_plans').select('id').where('id', '=', v.planId).where('partnership_id', '=', v.partnershipId).forUpdate().execute();
   const snapshot = await snapshotPlan(trx, v.partnershipId, v.planId);
   const last = await trx
     .selectFrom('plan_versions')

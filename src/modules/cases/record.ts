@@ -82,7 +82,7 @@ export class ChildRecords {
   }
 }
 
-type VersionedTable = 'children' | 'family_members' | 'conferences' | 'core_group_meetings' | 'plan_actions' | 'plan_outcomes' | 'escalations' | 'case_entries' | 'core_group_members' | 'cp_plans';
+type VersionedTable = 'voice_entries' | 'children' | 'family_members' | 'conferences' | 'core_group_meetings' | 'plan_actions' | 'plan_outcomes' | 'escalations' | 'case_entries' | 'core_group_members' | 'cp_plans';
 
 /**
  * Updates one row only if it is still at the version the person read; otherwise a ConflictError

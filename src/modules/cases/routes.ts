@@ -353,19 +353,21 @@ export function casesApiRoutes(cases: CasesService): ApiRoute[] {
       tag: 'Children',
       summary: 'Change a child’s details; send the version you read (409 if someone changed it since)',
       params: childParams,
+      authorize: ({ actor, params }) => cases.assertCanEdit(actor, params.id),
       body: childUpdateSchema,
       handler: async ({ actor, params, body }) => {
         await cases.update(actor, params.id, body);
         return toChild((await cases.overview(actor, params.id)).child);
       },
     }),
-    apiRoute({ method: 'POST', url: '/children/:id/family', tag: 'Children', summary: 'Add a family or household member', params: childParams, body: familyMemberSchema, response: idOut, handler: async ({ actor, params, body }) => ({ id: await cases.addFamilyMember(actor, params.id, body) }) }),
+    apiRoute({ method: 'POST', url: '/children/:id/family', tag: 'Children', summary: 'Add a family or household member', params: childParams, authorize: ({ actor, params }) => cases.assertCanEdit(actor, params.id), body: familyMemberSchema, response: idOut, handler: async ({ actor, params, body }) => ({ id: await cases.addFamilyMember(actor, params.id, body) }) }),
     apiRoute({
       method: 'POST',
       url: '/children/:id/strategy-discussions',
       tag: 'Children',
       summary: 'Record a strategy discussion; an outcome of section-47 starts the enquiry with an ICPC target 15 working days later',
       params: childParams,
+      authorize: ({ actor, params }) => cases.assertCanEdit(actor, params.id),
       body: strategyDiscussionSchema,
       response: idOut,
       handler: async ({ actor, params, body }) => ({ id: await cases.addStrategyDiscussion(actor, params.id, body) }),
@@ -376,6 +378,7 @@ export function casesApiRoutes(cases: CasesService): ApiRoute[] {
       tag: 'Conferences',
       summary: 'Schedule a conference with its chair and invited agencies',
       params: childParams,
+      authorize: ({ actor, params }) => cases.assertCanEdit(actor, params.id),
       body: conferenceScheduleSchema,
       response: idOut,
       handler: async ({ actor, params, body }) => ({ id: await cases.scheduleConference(actor, params.id, body) }),
@@ -410,6 +413,7 @@ export function casesApiRoutes(cases: CasesService): ApiRoute[] {
       tag: 'Conferences',
       summary: 'Record attendance (by invitee id) and the decision, and complete the conference',
       params: conferenceParams,
+      authorize: ({ actor, params }) => cases.assertCanRecordConference(actor, params.id, params.conferenceId),
       body: conferenceOutcomeSchema,
       status: 200,
       handler: async ({ actor, params, body }) => cases.recordConferenceOutcome(actor, params.id, params.conferenceId, body),

@@ -47,6 +47,11 @@ export class CasesService {
     return this.records.db;
   }
 
+  /** 404 unless the actor may see the child (the API's gate for every /children/:id route). */
+  async assertCanSee(actor: Actor, childId: string): Promise<void> {
+    await this.records.permits(actor, childId, () => true);
+  }
+
   /** 403 unless the actor may change the record (checked before the form is read). */
   async assertCanEdit(actor: Actor, childId: string): Promise<void> {
     ensure(await this.records.permits(actor, childId, canEditRecord));
