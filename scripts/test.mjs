@@ -14,7 +14,8 @@ let failed = vitest({ ASSURE_TEST_BACKEND: 'embedded' }, []);
 
 if (process.env.TEST_DATABASE_URL) {
   console.log(`\n== Database tests on the PostgreSQL server (TEST_DATABASE_URL) ==\n`);
-  failed ||= vitest({ ASSURE_TEST_BACKEND: 'postgres' }, ['--exclude', 'test/e2e/**', '--exclude', 'src/db/embedded/**', '--exclude', 'node_modules/**']);
+  const serverFailed = vitest({ ASSURE_TEST_BACKEND: 'postgres' }, ['--exclude', 'test/e2e/**', '--exclude', 'src/db/embedded/**', '--exclude', 'node_modules/**']);
+  failed = failed || serverFailed;
 } else {
   console.log('\nTEST_DATABASE_URL is not set: the PostgreSQL server run was skipped.');
 }

@@ -14,6 +14,16 @@ import { authApiRoutes, authRoutes } from './modules/auth/routes.js';
 import { ChildRecords } from './modules/cases/record.js';
 import { CasesService } from './modules/cases/service.js';
 import { casesApiRoutes, casesRoutes } from './modules/cases/routes.js';
+import { CoreGroupsService } from './modules/core-groups/service.js';
+import { coreGroupApiRoutes, coreGroupRoutes } from './modules/core-groups/routes.js';
+import { PlansService } from './modules/plans/service.js';
+import { plansApiRoutes, plansRoutes } from './modules/plans/routes.js';
+import { VoiceService } from './modules/voice/service.js';
+import { voiceApiRoutes, voiceRoutes } from './modules/voice/routes.js';
+import { EscalationsService } from './modules/escalations/service.js';
+import { escalationsApiRoutes, escalationsRoutes } from './modules/escalations/routes.js';
+import { CaseworkService } from './modules/casework/service.js';
+import { caseworkApiRoutes, caseworkRoutes } from './modules/casework/routes.js';
 import { homeRoutes } from './modules/home/routes.js';
 import { PartnershipService } from './modules/partnership/service.js';
 import { partnershipApiRoutes, partnershipRoutes } from './modules/partnership/routes.js';
@@ -21,6 +31,7 @@ import { registerApi } from './web/api.js';
 import { registerAssets } from './web/assets.js';
 import { capabilities, registerAuth } from './web/auth.js';
 import { registerErrorHandlers } from './web/errors.js';
+import { flashFor } from './web/flash.js';
 import { registerHealth } from './web/health.js';
 import { createViewEnvironment, registerViews } from './web/render.js';
 import { registerSecurity } from './web/security.js';
@@ -66,6 +77,11 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   const partnership = new PartnershipService(db, clock, accessLog, auth);
   const records = new ChildRecords(db, clock, accessLog);
   const cases = new CasesService(records);
+  const coreGroups = new CoreGroupsService(records, accessLog);
+  const plans = new PlansService(records);
+  const voice = new VoiceService(records);
+  const escalations = new EscalationsService(records, accessLog);
+  const casework = new CaseworkService(records);
 
   // Web plumbing
   await registerSecurity(app, config);
@@ -76,6 +92,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
     can: capabilities(reply.request.actor),
     csrfToken: reply.generateCsrf(),
     cspNonce: reply.cspNonce?.script,
+    flash: reply.statusCode < 300 ? flashFor(reply.request.query) : null,
   }));
   registerErrorHandlers(app, { showStack: config.env === 'development' });
   registerHealth(app, database.ping);
@@ -88,6 +105,11 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   partnershipRoutes(app, partnership);
   accessLogRoutes(app, accessLog);
   casesRoutes(app, cases, partnership);
+  coreGroupRoutes(app, coreGroups);
+  plansRoutes(app, plans);
+  voiceRoutes(app, voice);
+  escalationsRoutes(app, escalations);
+  caseworkRoutes(app, casework);
 
   // API
   registerApi(
@@ -97,8 +119,13 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
       ...authApiRoutes(auth),
       ...accessLogApiRoutes(accessLog),
       ...casesApiRoutes(cases),
+      ...coreGroupApiRoutes(coreGroups),
+      ...plansApiRoutes(plans),
+      ...voiceApiRoutes(voice),
+      ...escalationsApiRoutes(escalations),
+      ...caseworkApiRoutes(casework),
     ],
-    { version },
+    { version, childGate: (actor, childId) => cases.assertCanSee(actor, childId) },
   );
 
   return app;

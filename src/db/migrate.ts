@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m001 from './migrations/001_foundation.js';
 import * as m002 from './migrations/002_child_protection.js';
+import * as m003 from './migrations/003_totp_replay.js';
 
 /** Migrations are listed here in order; one set serves PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_child_protection': m002,
+  '003_totp_replay': m003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -82,6 +82,8 @@ export interface UsersTable {
   password_hash: string | null;
   totp_secret: string | null;
   totp_enabled_at: Timestamp | null;
+  /** The 30-second step of the last accepted code: a code is accepted once. */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
   disabled_at: Timestamp | null;
   last_sign_in_at: Timestamp | null;
   created_at: CreatedAt;

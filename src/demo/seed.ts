@@ -47,7 +47,7 @@ export async function seedDemo(db: Db, clock: Clock, opts: { seed?: number; chil
       if (found) {
         await db
           .updateTable('users')
-          .set({ password_hash: await auth.hashPassword(u.password), totp_secret: null, totp_enabled_at: null, disabled_at: null })
+          .set({ password_hash: await auth.hashPassword(u.password), totp_secret: null, totp_enabled_at: null, totp_last_step: null, disabled_at: null })
           .where('id', '=', found.id)
           .execute();
       }

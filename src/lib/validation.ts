@@ -82,7 +82,7 @@ export const isoDate = (label: string) =>
     .trim()
     .min(1, `Enter ${label}`)
     .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v), { message: `${capitalise(label)} must be a real date, like 27 3 2026` })
-    .refine((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v, {
+    .refine((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || isRealDate(v), {
       message: `${capitalise(label)} must be a real date, like 27 3 2026`,
     })
     .refine((v) => !/^\d{4}/.test(v) || (v >= '1900-01-01' && v <= '2100-12-31'), { message: `${capitalise(label)} must be between 1900 and 2100` });
@@ -98,3 +98,8 @@ export const manyOf = <T extends readonly [string, ...string[]]>(values: T, labe
 
 export const yesNo = (label: string) =>
   z.preprocess((v) => (v === 'yes' || v === true ? true : v === 'no' || v === false ? false : v), z.boolean({ error: `Select yes or no for ${label}` }));
+
+function isRealDate(iso: string): boolean {
+  const d = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso;
+}

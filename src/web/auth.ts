@@ -63,5 +63,6 @@ export function capabilities(actor: Actor | null) {
   return {
     admin: actor ? hasRole(actor, 'partnership-admin') : false,
     accessLog: actor ? hasRole(actor, 'partnership-admin', 'qa-lead') : false,
+    team: actor?.kind === 'user' && actor.role === 'team-manager',
   };
 }

@@ -44,7 +44,7 @@ export function registerErrorHandlers(app: FastifyInstance, opts: { showStack: b
       }
       if (err.status === 401) return reply.redirect(`/sign-in?next=${encodeURIComponent(req.url)}`, 303);
       if (err instanceof ConflictError) {
-        return reply.status(409).page('conflict.njk', { title: 'Someone else changed this record', conflict: err });
+        return reply.status(409).page('conflict.njk', { title: 'Someone else changed this record', conflict: err, backTo: req.url.split('?')[0] });
       }
       if (err.status === 404) return reply.status(404).page('not-found.njk', { title: 'Page not found' });
       return reply.status(err.status).page('error.njk', {

@@ -87,7 +87,8 @@ export class AuthService {
       await repo.deleteSession(this.db, signedIn.sessionIdHash);
       return { ok: false, reason: 'locked' };
     }
-    if (!signedIn.user.totp_secret || !this.validTotp(signedIn.user.totp_secret, signedIn.user.email, code)) {
+    const step = this.acceptTotp(signedIn.user, code);
+    if (step === null || !(await this.spendTotpStep(signedIn.user.id, signedIn.user.totp_last_step, step))) {
       const result = await this.recordFailure(emailHash, signedIn.user.partnership_id, throttle, now);
       if (result.reason === 'locked') await repo.deleteSession(this.db, signedIn.sessionIdHash);
       return result;
@@ -184,10 +185,27 @@ export class AuthService {
     return new OTPAuth.TOTP({ issuer: 'Assure', label: email, algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) });
   }
 
-  private validTotp(secret: string, email: string, code: string): boolean {
+  /**
+   * The time step of a right code (allowing one step of clock drift either way), or null. A step
+   * at or before the last one accepted is refused, so an overheard code cannot be used again.
+   */
+  private acceptTotp(user: Pick<User, 'totp_secret' | 'email' | 'totp_last_step'>, code: string): number | null {
     const clean = code.replace(/\s+/g, '');
-    if (!/^\d{6}$/.test(clean)) return false;
-    return this.totp(secret, email).validate({ token: clean, timestamp: this.clock.now().getTime(), window: 1 }) !== null;
+    if (!user.totp_secret || !/^\d{6}$/.test(clean)) return null;
+    const now = this.clock.now().getTime();
+    const delta = this.totp(user.totp_secret, user.email).validate({ token: clean, timestamp: now, window: 1 });
+    if (delta === null) return null;
+    const step = Math.floor(now / 30_000) + delta;
+    if (user.totp_last_step !== null && step <= Number(user.totp_last_step)) return null;
+    return step;
+  }
+
+  /** Records the accepted step; refuses (false) if another request used the same or a later step first. */
+  private async spendTotpStep(userId: string, previous: number | null, step: number): Promise<boolean> {
+    let q = this.db.updateTable('users').set({ totp_last_step: step }).where('id', '=', userId);
+    q = previous === null ? q.where('totp_last_step', 'is', null) : q.where('totp_last_step', '=', previous);
+    const result = await q.executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   /** Starts enrolment: a new secret kept unconfirmed until a code from it is entered. */
@@ -201,7 +219,8 @@ export class AuthService {
   }
 
   async confirmTotp(user: User, code: string): Promise<void> {
-    if (!user.totp_secret || !this.validTotp(user.totp_secret, user.email, code)) {
+    const step = this.acceptTotp(user, code);
+    if (step === null || !(await this.spendTotpStep(user.id, user.totp_last_step, step))) {
       throw new ValidationError({ code: 'The code is not right: enter the 6-digit code your authenticator app shows now' });
     }
     await this.db.transaction().execute(async (trx) => {
@@ -215,7 +234,7 @@ export class AuthService {
       throw new ValidationError({ password: 'Your password is not right' });
     }
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ totp_enabled_at: null, totp_secret: null }).where('id', '=', user.id).execute();
+      await trx.updateTable('users').set({ totp_enabled_at: null, totp_secret: null, totp_last_step: null }).where('id', '=', user.id).execute();
       await this.accessLog.record(trx, userActor(user), { action: 'update', recordType: 'user', recordId: user.id, details: { twoFactor: 'disabled' } });
     });
   }

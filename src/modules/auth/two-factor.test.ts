@@ -38,10 +38,23 @@ describe('two-step verification (TOTP)', () => {
     await b.get('/sign-in/code');
     const bad = await b.post('/sign-in/code', { code: '12345' });
     expect(bad.statusCode).toBe(400);
-    t.clock.advance(1000);
+    t.clock.advance(30_000); // the enrolment code's step is spent: the next step's code
     const good = await b.post('/sign-in/code', { code: codeFor(secret!, t.clock.now()) });
     expect(good.statusCode).toBe(303);
     expect(b.cookies.get('assure_session')).not.toBe(pendingCookie);
     expect((await b.get('/account')).statusCode).toBe(200);
+
+    // The same code cannot be used again, even within its 30 seconds (an overheard code)
+    const usedCode = codeFor(secret!, t.clock.now());
+    const c = t.agent();
+    await c.signIn(f.users.health!.email, PASSWORD);
+    await c.get('/sign-in/code');
+    const replay = await c.post('/sign-in/code', { code: usedCode });
+    expect(replay.statusCode).toBe(400);
+    expect(replay.body).toContain('The code is not right');
+    // The next code, 30 seconds later, works
+    t.clock.advance(30_000);
+    const next = await c.post('/sign-in/code', { code: codeFor(secret!, t.clock.now()) });
+    expect(next.statusCode).toBe(303);
   });
 });

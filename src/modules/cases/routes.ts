@@ -105,6 +105,7 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService, partnersh
 
   app.post('/children/new', async (req, reply) => {
     const actor = requireActor(req);
+    await cases.assertCanCreate(actor);
     return handleForm(req, reply, { template: 'cases/views/child-new.njk', context: async () => ({ title: 'Add a child', section: 'children', ...(await formChoices(actor)) }) }, async () => {
       const id = await cases.create(actor, parse(newChildSchema, formValues(req)));
       return `/children/${id}`;
@@ -127,6 +128,7 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService, partnersh
   app.get('/children/:id/edit', async (req, reply) => {
     const actor = requireActor(req);
     const { id } = parse(childParams, req.params);
+    await cases.assertCanEdit(actor, id);
     const record = await cases.overview(actor, id);
     const c = record.child;
     return reply.page('cases/views/child-edit.njk', {
@@ -172,6 +174,7 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService, partnersh
   app.get('/children/:id/family/new', async (req, reply) => {
     const actor = requireActor(req);
     const { id } = parse(childParams, req.params);
+    await cases.assertCanEdit(actor, id);
     const record = await cases.overview(actor, id);
     return reply.page('cases/views/family-new.njk', { title: 'Add a family or household member', section: 'children', child: record.child, values: {}, labels, backLink: { href: `/children/${id}` } });
   });
@@ -199,6 +202,7 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService, partnersh
   app.get('/children/:id/strategy-discussions/new', async (req, reply) => {
     const actor = requireActor(req);
     const { id } = parse(childParams, req.params);
+    await cases.assertCanEdit(actor, id);
     await cases.overview(actor, id); // 404 unless the child is the actor's to see
     return reply.page('cases/views/strategy-new.njk', { ...(await strategyContext(actor, id)), values: {} });
   });
@@ -225,6 +229,7 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService, partnersh
   app.get('/children/:id/conferences/new', async (req, reply) => {
     const actor = requireActor(req);
     const { id } = parse(childParams, req.params);
+    await cases.assertCanEdit(actor, id);
     const record = await cases.overview(actor, id);
     return reply.page('cases/views/conference-new.njk', { ...(await conferenceNewContext(actor, id)), values: { kind: record.currentPlan ? 'review' : 'initial' } });
   });
@@ -327,7 +332,7 @@ export function casesApiRoutes(cases: CasesService): ApiRoute[] {
         };
       },
     }),
-    apiRoute({ method: 'POST', url: '/children', tag: 'Children', summary: 'Start a child’s record with the referral', body: newChildSchema, response: idOut, handler: async ({ actor, body }) => ({ id: await cases.create(actor, body) }) }),
+    apiRoute({ method: 'POST', url: '/children', tag: 'Children', summary: 'Start a child’s record with the referral', authorize: ({ actor }) => cases.assertCanCreate(actor), body: newChildSchema, response: idOut, handler: async ({ actor, body }) => ({ id: await cases.create(actor, body) }) }),
     apiRoute({
       method: 'GET',
       url: '/children/:id',
@@ -355,6 +360,7 @@ export function casesApiRoutes(cases: CasesService): ApiRoute[] {
       params: childParams,
       authorize: ({ actor, params }) => cases.assertCanEdit(actor, params.id),
       body: childUpdateSchema,
+      response: childOut,
       handler: async ({ actor, params, body }) => {
         await cases.update(actor, params.id, body);
         return toChild((await cases.overview(actor, params.id)).child);

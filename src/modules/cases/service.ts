@@ -76,8 +76,12 @@ export class CasesService {
     return canCreateChild(actor, agency?.type ?? null);
   }
 
-  async create(actor: Actor, input: NewChildInput): Promise<string> {
+  async assertCanCreate(actor: Actor): Promise<void> {
     ensure(await this.mayCreate(actor), 'Only social workers and managers in children’s social care can start a child’s record');
+  }
+
+  async create(actor: Actor, input: NewChildInput): Promise<string> {
+    await this.assertCanCreate(actor);
     return this.records.create(actor, async (trx) => {
       let areaId = input.areaId;
       const teamId = actor.kind === 'user' ? actor.teamId : null;

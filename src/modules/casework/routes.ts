@@ -259,6 +259,7 @@ export function caseworkApiRoutes(casework: CaseworkService): ApiRoute[] {
       tag: 'Case entries',
       summary: 'Change an entry (its author, or a case holder of their agency); the agency asked in a request for information may send only the answer. Send the version you read (409 if changed since).',
       params: entryParams,
+      authorize: ({ actor, params }) => casework.assertCanEditOrAnswer(actor, params.id, params.entryId),
       body: patchEntryBody,
       response: entryOut,
       handler: async ({ actor, params, body }) => {

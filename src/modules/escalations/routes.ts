@@ -49,7 +49,7 @@ export function escalationsRoutes(app: FastifyInstance, escalations: Escalations
   app.get('/escalations', async (req, reply) => {
     const actor = requireActor(req);
     const rows = await escalations.openForActor(actor);
-    return reply.page('escalations/views/all.njk', { title: 'Open escalations', section: 'children', escalations: rows, labels });
+    return reply.page('escalations/views/all.njk', { title: 'Open escalations', section: 'escalations', escalations: rows, labels });
   });
 
   app.get('/children/:id/escalations', async (req, reply) => {
@@ -224,6 +224,7 @@ export function escalationsApiRoutes(escalations: EscalationsService): ApiRoute[
       tag: 'Escalations',
       summary: 'Record a response at the current stage; send the version you read (409 if changed since)',
       params: escalationParams,
+      authorize: ({ actor, params }) => escalations.assertCanAct(actor, params.id, params.escalationId),
       body: responseSchema,
       status: 200,
       response: escalationOut,
@@ -238,6 +239,7 @@ export function escalationsApiRoutes(escalations: EscalationsService): ApiRoute[
       tag: 'Escalations',
       summary: 'Escalate to the next stage from today, with its response deadline in working days (5, 5, 10, 10)',
       params: escalationParams,
+      authorize: ({ actor, params }) => escalations.assertCanAct(actor, params.id, params.escalationId),
       body: escalateSchema,
       status: 200,
       response: escalationOut,
@@ -252,6 +254,7 @@ export function escalationsApiRoutes(escalations: EscalationsService): ApiRoute[
       tag: 'Escalations',
       summary: 'Resolve with the outcome and the learning (both required)',
       params: escalationParams,
+      authorize: ({ actor, params }) => escalations.assertCanAct(actor, params.id, params.escalationId),
       body: resolveSchema,
       status: 200,
       response: escalationOut,
@@ -266,6 +269,7 @@ export function escalationsApiRoutes(escalations: EscalationsService): ApiRoute[
       tag: 'Escalations',
       summary: 'Withdraw with the reason',
       params: escalationParams,
+      authorize: ({ actor, params }) => escalations.assertCanAct(actor, params.id, params.escalationId),
       body: withdrawSchema,
       status: 200,
       response: escalationOut,

@@ -40,7 +40,7 @@ describe('partnership admin pages', () => {
     const bad = await a.post('/admin/agencies', { name: 'Northbridge Youth Justice', type: '' });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('<title>Error: Partnership admin');
-    expect(bad.body).toContain('href="#type"');
+    expect(bad.body).toContain('href="#agency-type"');
     expect(bad.body).toContain('Select the type of agency');
     expect(bad.body).toContain('value="Northbridge Youth Justice"');
     const good = await a.post('/admin/agencies', { name: 'Northbridge Youth Justice', type: 'other' });

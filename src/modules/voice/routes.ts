@@ -190,6 +190,7 @@ export function voiceApiRoutes(voice: VoiceService): ApiRoute[] {
       tag: 'Child’s voice',
       summary: 'Change an entry (its author, or a case holder of their agency); send every field and the version you read (409 if changed since)',
       params: entryParams,
+      authorize: ({ actor, params }) => voice.assertCanEdit(actor, params.id, params.entryId),
       body: voiceUpdateSchema,
       response: voiceOut,
       handler: async ({ actor, params, body }) => {
