@@ -42,6 +42,11 @@ const pgTypes = {
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === 'server') {
     const pool = new pg.Pool({ connectionString: target.url, max: 10, types: pgTypes as pg.CustomTypesConfig });
+    // An idle connection the server closes (a restart, a terminated backend) must not crash the
+    // process: the pool drops it and opens a new one for the next query.
+    pool.on('error', (err) => {
+      process.stderr.write(`${JSON.stringify({ level: 40, msg: 'database connection lost; it will be replaced', err: err.message })}\n`);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
