@@ -16,7 +16,8 @@ import { pick, prng } from './generate.js';
 
 const CHILD_FIRST = ['Alfie', 'Amelia', 'Archie', 'Ava', 'Bella', 'Charlie', 'Daisy', 'Ellis', 'Evie', 'Finley', 'Freya', 'George', 'Harper', 'Isaac', 'Ivy', 'Jack', 'Kai', 'Lily', 'Leo', 'Mia', 'Noah', 'Olivia', 'Oscar', 'Poppy', 'Riley', 'Rosie', 'Ruby', 'Theo', 'Willow', 'Zara'];
 const FAMILY = ['Ashworth', 'Blackwood', 'Cartwright', 'Dawlish', 'Eastleigh', 'Fenwick', 'Greystone', 'Hawthorne', 'Ingleby', 'Kingsley', 'Lockwood', 'Merrow', 'Netherby', 'Oakes', 'Penrose', 'Redfern', 'Sowerby', 'Tolland', 'Underhill', 'Whitlock'];
-const ADULT_FIRST = ['Chantelle', 'Darren', 'Gemma', 'Jason', 'Kelly', 'Lee', 'Nicola', 'Ryan', 'Stacey', 'Wayne', 'Leanne', 'Craig'];
+const MOTHER_FIRST = ['Chantelle', 'Gemma', 'Kelly', 'Nicola', 'Stacey', 'Leanne'];
+const FATHER_FIRST = ['Darren', 'Jason', 'Lee', 'Ryan', 'Wayne', 'Craig'];
 
 const OUTCOMES: Record<Category, string[]> = {
   NEG: ['The children have enough to eat and a clean, warm home', 'The children attend school every day and on time', 'Health appointments are kept and the children’s health needs are met'],
@@ -150,8 +151,8 @@ export async function seedDemoChildren(db: Db, clock: Clock, partnershipId: stri
         .executeTakeFirstOrThrow();
       const cid = child.id;
       await accessLog.record(trx, actor, { action: 'create', recordType: 'child', recordId: cid, subjectId: cid });
-      const mumName = `${pick(rand, ADULT_FIRST.slice(0, 6))} ${family}`;
-      const dadName = `${pick(rand, ADULT_FIRST.slice(6))} ${family}`;
+      const mumName = `${pick(rand, MOTHER_FIRST)} ${family}`;
+      const dadName = `${pick(rand, FATHER_FIRST)} ${family}`;
       const dadAbsent = rand() < 0.35;
       await trx
         .insertInto('family_members')

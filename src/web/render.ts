@@ -48,7 +48,7 @@ const dateTimeFmt = new Intl.DateTimeFormat('en-GB', {
   year: 'numeric',
   hour: 'numeric',
   minute: '2-digit',
-  hour12: true,
+  hourCycle: 'h12',
   timeZone: 'Europe/London',
 });
 
