@@ -81,21 +81,3 @@ export async function insertVoice(db: Q, row: VoiceValues & { partnership_id: st
   return r.id;
 }
 
-/**
- * Updates an entry only at the version the person read (voice_entries is not among the tables
- * cases/record.ts updateVersioned knows, so the same rule is kept here).
- */
-export async function updateVoiceVersioned(db: Q, where: { id: string; partnershipId: string; childId: string; version: number }, values: VoiceValues, now: Date) {
-  const row = await db
-    .updateTable('voice_entries')
-    .set({ ...values, version: where.version + 1, updated_at: now })
-    .where('id', '=', where.id)
-    .where('partnership_id', '=', where.partnershipId)
-    .where('child_id', '=', where.childId)
-    .where('version', '=', where.version)
-    .returning('id')
-    .executeTakeFirst();
-  if (row) return;
-  const current = await db.selectFrom('voice_entries').selectAll().where('id', '=', where.id).where('partnership_id', '=', where.partnershipId).executeTakeFirst();
-  throw new ConflictError('Someone else changed this entry about the child’s voice while you were editing it', current ?? null, { ...values, version: where.version });
-}

@@ -8,7 +8,7 @@ import type { Actor } from '../../lib/actor.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { ChildAccess } from '../cases/access.js';
 import { canContribute, canEditEntry, ensure } from '../cases/policy.js';
-import type { ChildRecords, RecordScope } from '../cases/record.js';
+import { type ChildRecords, type RecordScope, updateVersioned } from '../cases/record.js';
 import { isUnderTwo, voiceIsStale } from './policy.js';
 import * as repo from './repository.js';
 import { seenAloneValue, type VoiceInput, type VoiceUpdateInput } from './schemas.js';
@@ -128,7 +128,7 @@ export class VoiceService {
       await this.checkLinks(s, childId, input);
       // Left blank, "who heard it" stays the person who heard it (or becomes the one editing, if it was a name).
       const heardBy = e.heard_by_user_id ?? (actor.kind === 'user' ? actor.userId : null);
-      await repo.updateVoiceVersioned(s.trx, { id: entryId, partnershipId: actor.partnershipId, childId, version: input.version }, this.values(input, heardBy), s.now);
+      await updateVersioned(s.trx, 'voice_entries', { id: entryId, partnershipId: actor.partnershipId, version: input.version }, { ...this.values(input, heardBy) }, 'entry about the child’s voice');
       await s.log({ action: 'update', recordType: 'voice-entry', recordId: entryId, details: { kind: input.kind } });
     });
   }
