@@ -3,7 +3,6 @@
  * through ChildRecords in the same transaction, and is bounded to the partnership.
  */
 import type { Db } from '../../db/database.js';
-import { ConflictError } from '../../lib/errors.js';
 import type { Trx } from '../cases/record.js';
 
 type Q = Db | Trx;
