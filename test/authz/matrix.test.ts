@@ -143,6 +143,8 @@ const RULES: Record<string, Rule> = {
   'GET /children/:id/strategy-discussions/new': r(CASE_HOLDERS),
   'POST /children/:id/strategy-discussions/new': r(CASE_HOLDERS),
   'POST /api/v1/children/:id/strategy-discussions': r(CASE_HOLDERS),
+  'POST /children/:id/s47/:s47Id/outcome': r(CASE_HOLDERS),
+  'POST /api/v1/children/:id/s47/:s47Id/outcome': r(CASE_HOLDERS),
   'GET /children/:id/conferences/new': r(CASE_HOLDERS),
   'POST /children/:id/conferences/new': r(CASE_HOLDERS),
   'POST /api/v1/children/:id/conferences': r(CASE_HOLDERS),
@@ -224,6 +226,17 @@ const RULES: Record<string, Rule> = {
   'POST /api/v1/children/:id/escalations/:escalationId/resolve': r(CASE_HOLDERS),
   'POST /children/:id/escalations/:escalationId/withdraw': r(CASE_HOLDERS),
   'POST /api/v1/children/:id/escalations/:escalationId/withdraw': r(CASE_HOLDERS),
+
+  // Practice standards: the child's standards for its viewers; exceptions by its manager or chair;
+  // the dashboard for team managers, QA leads and admins (drill-down lists checked below)
+  'GET /children/:id/standards': r(VIEWERS),
+  'GET /api/v1/children/:id/standards': r(VIEWERS),
+  'GET /children/:id/standards/exceptions/new': r(['manager', 'chair']),
+  'POST /children/:id/standards/exceptions/new': r(['manager', 'chair']),
+  'POST /api/v1/children/:id/standards/exceptions': r(['manager', 'chair']),
+  'GET /standards': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
+  'GET /api/v1/standards': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
+  'GET /standards/:key': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
 };
 
 let t: TestApp;
@@ -284,6 +297,7 @@ beforeAll(async () => {
   // The child: led by the worker, ICPC chaired by the chair, on a plan
   const child = await makeChildOnPlan(t, f, { firstName: 'Matrix', lastName: 'Testchild' });
   Object.assign(ids, { child: child.childId, plan: child.planId, outcome: child.outcomeIds[1]! });
+  ids.s47 = (await db.selectFrom('s47_enquiries').select('id').where('child_id', '=', child.childId).executeTakeFirstOrThrow()).id;
   // The other partnership's worker leads a child of their own
   await makeChildOnPlan(t, other, { firstName: 'Elsewhere', lastName: 'Child' });
 
@@ -348,6 +362,8 @@ function concrete(method: string, url: string): string {
     .replace(':outcomeId', ids.outcome!)
     .replace(':escalationId', ids.escalation!)
     .replace(':planId', ids.plan!)
+    .replace(':s47Id', ids.s47!)
+    .replace(':key', 'strategy-attendance')
     .replace(':entryId', url.includes('/voice/') ? ids.voice! : ids.entry!);
   if (u.endsWith('/plan/versions') || u.endsWith('/versions/compare')) u += '?from=1&to=1';
   void method;
@@ -404,7 +420,7 @@ describe('the authorisation matrix', () => {
 });
 
 describe('lists and search leave out what a person may not see', () => {
-  const lists = ['/children', '/api/v1/children', '/children?q=Matrix', '/my/actions', '/api/v1/my/actions', '/escalations', '/api/v1/escalations'];
+  const lists = ['/children', '/api/v1/children', '/children?q=Matrix', '/my/actions', '/api/v1/my/actions', '/escalations', '/api/v1/escalations', '/standards/strategy-attendance'];
   for (const url of lists) {
     it(url, async () => {
       const problems: string[] = [];

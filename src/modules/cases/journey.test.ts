@@ -168,3 +168,30 @@ describe('who sees a child', () => {
     expect(await names('qa')).not.toContain('Ada Testchild');
   });
 });
+
+describe('a section 47 enquiry that ends without a conference', () => {
+  it('is concluded with its outcome; a second conclusion is refused', async () => {
+    const sw = t.agent();
+    await sw.signIn(f.users.worker!.email, PASSWORD);
+    await sw.get('/children/new');
+    const created = await sw.post('/children/new', {
+      laChildId: 'NB-0002', firstName: 'Bo', lastName: 'Testchild', sex: 'male',
+      'dateOfBirth-day': '1', 'dateOfBirth-month': '2', 'dateOfBirth-year': '2018',
+      'referralReceivedOn-day': '2', 'referralReceivedOn-month': '11', 'referralReceivedOn-year': '2026', referralSummary: 'Worry about supervision.',
+    });
+    const id = (created.headers.location as string).split('/')[2]!;
+    await sw.get(`/children/${id}/strategy-discussions/new`);
+    await sw.post(`/children/${id}/strategy-discussions/new`, { 'heldOn-day': '3', 'heldOn-month': '11', 'heldOn-year': '2026', outcome: 'section-47' });
+    const page = await sw.get(`/children/${id}`);
+    const action = page.body.match(/action="(\/children\/[^"]+\/s47\/[^"]+\/outcome)"/)![1]!;
+    const bad = await sw.post(action, { outcome: 'no-icpc-cin', 'concludedOn-day': '1', 'concludedOn-month': '11', 'concludedOn-year': '2026', version: '1' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('The enquiry cannot conclude before it started');
+    const ok = await sw.post(action, { outcome: 'no-icpc-cin', 'concludedOn-day': '10', 'concludedOn-month': '11', 'concludedOn-year': '2026', version: '1' });
+    expect(ok.statusCode).toBe(303);
+    const after = await sw.get(`/children/${id}`);
+    expect(after.body).toContain('concluded 10 November 2026: no initial conference: the child will be supported as a child in need');
+    const again = await sw.post(action, { outcome: 'no-icpc-nfa', 'concludedOn-day': '11', 'concludedOn-month': '11', 'concludedOn-year': '2026', version: '2' });
+    expect(again.statusCode).toBe(400);
+  });
+});

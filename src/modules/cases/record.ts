@@ -29,6 +29,8 @@ export class ChildRecords {
     readonly db: Db,
     readonly clock: Clock,
     private readonly accessLog: AccessLogService,
+    /** Runs at the end of every change to a child's record, in the same transaction (practice standards re-evaluate the child). */
+    private readonly afterChange?: (trx: Trx, childId: string) => Promise<void>,
   ) {}
 
   private async run<T>(actor: Actor, childId: string, fallback: Omit<AccessRecord, 'subjectId'>, fn: (s: RecordScope) => Promise<T>): Promise<T> {
@@ -72,17 +74,22 @@ export class ChildRecords {
     return this.db.transaction().execute(async (trx) => {
       const childId = await insert(trx);
       await this.accessLog.record(trx, actor, { action: 'create', recordType: 'child', recordId: childId, subjectId: childId });
+      await this.afterChange?.(trx, childId);
       return childId;
     });
   }
 
   /** A change to the record; `fn` logs what it changed (or a generic update of the child is logged). */
   change<T>(actor: Actor, childId: string, fn: (s: RecordScope) => Promise<T>): Promise<T> {
-    return this.run(actor, childId, { action: 'update', recordType: 'child', recordId: childId }, fn);
+    return this.run(actor, childId, { action: 'update', recordType: 'child', recordId: childId }, async (s) => {
+      const result = await fn(s);
+      await this.afterChange?.(s.trx, childId);
+      return result;
+    });
   }
 }
 
-type VersionedTable = 'voice_entries' | 'children' | 'family_members' | 'conferences' | 'core_group_meetings' | 'plan_actions' | 'plan_outcomes' | 'escalations' | 'case_entries' | 'core_group_members' | 'cp_plans';
+type VersionedTable = 's47_enquiries' | 'voice_entries' | 'children' | 'family_members' | 'conferences' | 'core_group_meetings' | 'plan_actions' | 'plan_outcomes' | 'escalations' | 'case_entries' | 'core_group_members' | 'cp_plans';
 
 /**
  * Updates one row only if it is still at the version the person read; otherwise a ConflictError

@@ -24,11 +24,14 @@ import {
   RELATIONSHIP_LABELS,
   SEX_LABELS,
   STRATEGY_OUTCOME_LABELS,
+  S47_OUTCOME_LABELS,
+  s47OutcomeSchema,
   strategyDiscussionSchema,
 } from './schemas.js';
 import { type CasesService, PAGE_SIZE } from './service.js';
 
 export const childParams = z.strictObject({ id: z.uuid({ error: 'Child not found' }) });
+const s47Params = z.strictObject({ id: z.uuid({ error: 'Child not found' }), s47Id: z.uuid({ error: 'Section 47 enquiry not found' }) });
 const conferenceParams = z.strictObject({ id: z.uuid({ error: 'Child not found' }), conferenceId: z.uuid({ error: 'Conference not found' }) });
 const listQuery = z.object({
   page: z.coerce.number({ error: 'page must be a whole number' }).int().min(1).max(100000).default(1),
@@ -45,6 +48,7 @@ export const labels = {
   strategyOutcome: STRATEGY_OUTCOME_LABELS,
   conferenceKind: CONFERENCE_KIND_LABELS,
   conferenceAttendance: CONFERENCE_ATTENDANCE_LABELS,
+  s47Outcome: S47_OUTCOME_LABELS,
 };
 
 const PARTICIPANT_ROWS = 6;
@@ -217,6 +221,20 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService, partnersh
     });
   });
 
+  app.post('/children/:id/s47/:s47Id/outcome', async (req, reply) => {
+    const actor = requireActor(req);
+    const { id, s47Id } = parse(s47Params, req.params);
+    await cases.assertCanEdit(actor, id);
+    const page = async () => {
+      const record = await cases.overview(actor, id);
+      return { title: `${record.child.first_name} ${record.child.last_name}`, section: 'children', ...record, labels, errorS47: s47Id, backLink: { href: '/children', text: 'Children' } };
+    };
+    return handleForm(req, reply, { template: 'cases/views/child.njk', context: page }, async () => {
+      await cases.concludeS47(actor, id, s47Id, parse(s47OutcomeSchema, formValues(req)));
+      return `/children/${id}?saved=1#journey`;
+    });
+  });
+
   const conferenceNewContext = async (actor: Actor, id: string) => ({
     title: 'Schedule a conference',
     section: 'children',
@@ -377,6 +395,20 @@ export function casesApiRoutes(cases: CasesService): ApiRoute[] {
       body: strategyDiscussionSchema,
       response: idOut,
       handler: async ({ actor, params, body }) => ({ id: await cases.addStrategyDiscussion(actor, params.id, body) }),
+    }),
+    apiRoute({
+      method: 'POST',
+      url: '/children/:id/s47/:s47Id/outcome',
+      tag: 'Children',
+      summary: 'Conclude a section 47 enquiry that does not lead to an initial conference',
+      params: s47Params,
+      authorize: ({ actor, params }) => cases.assertCanEdit(actor, params.id),
+      body: s47OutcomeSchema,
+      status: 204,
+      handler: async ({ actor, params, body }) => {
+        await cases.concludeS47(actor, params.id, params.s47Id, body);
+        return undefined;
+      },
     }),
     apiRoute({
       method: 'POST',

@@ -188,6 +188,18 @@ export const conferenceOutcomeSchema = z
     }
   });
 
+export const S47_OUTCOME_LABELS = {
+  'no-icpc-cin': 'No initial conference: the child will be supported as a child in need',
+  'no-icpc-nfa': 'No initial conference and no further action',
+} as const;
+
+export const s47OutcomeSchema = z.strictObject({
+  outcome: choice(['no-icpc-cin', 'no-icpc-nfa'] as const, 'the outcome of the enquiry'),
+  concludedOn: isoDate('the date the enquiry concluded'),
+  version,
+});
+
+export type S47OutcomeInput = z.output<typeof s47OutcomeSchema>;
 export type NewChildInput = z.output<typeof newChildSchema>;
 export type ChildInput = z.output<typeof childSchema>;
 export type FamilyMemberInput = z.output<typeof familyMemberSchema>;

@@ -17,6 +17,7 @@ import type {
   ConferenceScheduleInput,
   FamilyMemberInput,
   NewChildInput,
+  S47OutcomeInput,
   StrategyDiscussionInput,
 } from './schemas.js';
 
@@ -216,6 +217,22 @@ export class CasesService {
       }
       await log({ action: 'create', recordType: 'strategy-discussion', recordId: sd.id, details: { outcome: input.outcome } });
       return sd.id;
+    });
+  }
+
+  /**
+   * Concludes a section 47 enquiry that does not lead to an initial conference (an enquiry that
+   * does is concluded when its conference is completed).
+   */
+  async concludeS47(actor: Actor, childId: string, s47Id: string, input: S47OutcomeInput) {
+    return this.records.change(actor, childId, async ({ trx, access, log }) => {
+      ensure(canEditRecord(access));
+      const s47 = await trx.selectFrom('s47_enquiries').selectAll().where('id', '=', s47Id).where('child_id', '=', childId).where('partnership_id', '=', actor.partnershipId).executeTakeFirst();
+      if (!s47) throw new NotFoundError('Section 47 enquiry not found');
+      if (s47.concluded_on) throw new ValidationError({ outcome: 'This enquiry has already concluded' });
+      if (input.concludedOn < s47.started_on) throw new ValidationError({ concludedOn: 'The enquiry cannot conclude before it started' });
+      await updateVersioned(trx, 's47_enquiries', { id: s47Id, partnershipId: actor.partnershipId, version: input.version }, { outcome: input.outcome, concluded_on: input.concludedOn }, 'section 47 enquiry');
+      await log({ action: 'update', recordType: 's47-enquiry', recordId: s47Id, details: { outcome: input.outcome } });
     });
   }
 
