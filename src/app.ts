@@ -24,6 +24,10 @@ import { EscalationsService } from './modules/escalations/service.js';
 import { escalationsApiRoutes, escalationsRoutes } from './modules/escalations/routes.js';
 import { CaseworkService } from './modules/casework/service.js';
 import { caseworkApiRoutes, caseworkRoutes } from './modules/casework/routes.js';
+import { ImportsService } from './modules/imports/service.js';
+import { importsRoutes } from './modules/imports/routes.js';
+import { StandardsService } from './modules/standards/service.js';
+import { standardsApiRoutes, standardsRoutes } from './modules/standards/routes.js';
 import { homeRoutes } from './modules/home/routes.js';
 import { PartnershipService } from './modules/partnership/service.js';
 import { partnershipApiRoutes, partnershipRoutes } from './modules/partnership/routes.js';
@@ -75,13 +79,16 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   const accessLog = new AccessLogService(db, clock);
   const auth = new AuthService(db, clock, config, accessLog);
   const partnership = new PartnershipService(db, clock, accessLog, auth);
-  const records = new ChildRecords(db, clock, accessLog);
+  // Every change to a child's record re-evaluates its practice standards in the same transaction
+  const records: ChildRecords = new ChildRecords(db, clock, accessLog, (trx, childId): Promise<void> => standards.reevaluate(trx, childId));
+  const standards: StandardsService = new StandardsService(records);
   const cases = new CasesService(records);
   const coreGroups = new CoreGroupsService(records, accessLog);
   const plans = new PlansService(records);
   const voice = new VoiceService(records);
   const escalations = new EscalationsService(records, accessLog);
   const casework = new CaseworkService(records);
+  const imports = new ImportsService(db, clock, accessLog);
 
   // Web plumbing
   await registerSecurity(app, config);
@@ -89,7 +96,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
     user: reply.request.signedIn?.user ?? null,
     partnership: reply.request.signedIn?.partnership ?? null,
     secondFactorPending: reply.request.signedIn?.secondFactorPending ?? false,
-    can: capabilities(reply.request.actor),
+    nav: capabilities(reply.request.actor),
     csrfToken: reply.generateCsrf(),
     cspNonce: reply.cspNonce?.script,
     flash: reply.statusCode < 300 ? flashFor(reply.request.query) : null,
@@ -110,6 +117,8 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   voiceRoutes(app, voice);
   escalationsRoutes(app, escalations);
   caseworkRoutes(app, casework);
+  await importsRoutes(app, imports);
+  standardsRoutes(app, standards);
 
   // API
   registerApi(
@@ -124,6 +133,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
       ...voiceApiRoutes(voice),
       ...escalationsApiRoutes(escalations),
       ...caseworkApiRoutes(casework),
+      ...standardsApiRoutes(standards),
     ],
     { version, childGate: (actor, childId) => cases.assertCanSee(actor, childId) },
   );

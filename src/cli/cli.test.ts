@@ -318,7 +318,7 @@ describe('assure --help', () => {
     return [prefix, ...cmd.commands.flatMap((c) => commandPaths(c, [...prefix, c.name()]))];
   }
 
-  it('works for every command, with exit 0', async () => {
+  it('works for every command, with exit 0', { timeout: 120_000 }, async () => {
     const paths = commandPaths(buildProgram());
     expect(paths).toContainEqual(['audit-log', 'verify']);
     const results: [string[], Result][] = [];

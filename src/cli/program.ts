@@ -6,9 +6,11 @@ import { Command } from 'commander';
 import { registerAgency } from './agency.js';
 import { registerArea } from './area.js';
 import { registerAuditLog } from './audit-log.js';
+import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerPartnership } from './partnership.js';
 import { registerSeed } from './seed.js';
+import { registerStandards } from './standards.js';
 import { registerTeam } from './team.js';
 import { registerToken } from './token.js';
 import { registerUser } from './user.js';
@@ -61,5 +63,7 @@ export function buildProgram(output?: { writeOut(s: string): void; writeErr(s: s
   registerToken(program);
   registerSeed(program);
   registerAuditLog(program);
+  registerStandards(program);
+  registerImport(program);
   return program;
 }

@@ -2,12 +2,16 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as m001 from './migrations/001_foundation.js';
 import * as m002 from './migrations/002_child_protection.js';
 import * as m003 from './migrations/003_totp_replay.js';
+import * as m004 from './migrations/004_standards.js';
+import * as m005 from './migrations/005_imports.js';
 
 /** Migrations are listed here in order; one set serves PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_child_protection': m002,
   '003_totp_replay': m003,
+  '004_standards': m004,
+  '005_imports': m005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -491,6 +491,53 @@ export interface Database {
   escalations: EscalationsTable;
   escalation_events: EscalationEventsTable;
   case_entries: CaseEntriesTable;
+  standard_definitions: StandardDefinitionsTable;
+  standard_exceptions: StandardExceptionsTable;
+  standard_results: StandardResultsTable;
+}
+
+// Practice standards (migration 004)
+
+type JsonValue = ColumnType<unknown, string, string>;
+
+export interface StandardDefinitionsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  key: string;
+  name: string;
+  checks: string;
+  kind: Generated<'timescale' | 'flag'>;
+  source: 'statutory' | 'local';
+  citation: string;
+  parameters: Json;
+  severity: 'high' | 'medium' | 'low';
+  effective_from: DateString;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface StandardExceptionsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  child_id: string;
+  standard_key: string;
+  reason: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  revoked_at: Timestamp | null;
+}
+
+export interface StandardResultsTable {
+  partnership_id: string;
+  child_id: string;
+  standard_key: string;
+  status: 'met' | 'met-late' | 'due' | 'overdue' | 'missed' | 'not-applicable' | 'excepted';
+  due_on: DateString | null;
+  flagged: Generated<boolean>;
+  reason: string | null;
+  evidence: JsonValue;
+  instances: JsonValue;
+  evaluated_at: Timestamp;
 }
 
 export type Partnership = Selectable<PartnershipsTable>;

@@ -7,6 +7,8 @@ import { systemActor } from '../lib/actor.js';
 import type { Clock } from '../lib/clock.js';
 import { randomToken } from '../lib/tokens.js';
 import { AccessLogService } from '../modules/access-log/service.js';
+import { ChildRecords } from '../modules/cases/record.js';
+import { StandardsService } from '../modules/standards/service.js';
 import { AuthService } from '../modules/auth/service.js';
 import * as repo from '../modules/partnership/repository.js';
 import { PartnershipService } from '../modules/partnership/service.js';
@@ -53,7 +55,10 @@ export async function seedDemo(db: Db, clock: Clock, opts: { seed?: number; chil
       }
     }
     await db.deleteFrom('sign_in_throttle').where('partnership_id', '=', existing.id).execute();
-    if (opts.children) await seedDemoChildren(db, clock, existing.id, opts.children, (opts.seed ?? 42) + Date.now());
+    if (opts.children) {
+      await seedDemoChildren(db, clock, existing.id, opts.children, (opts.seed ?? 42) + Date.now());
+      await new StandardsService(new ChildRecords(db, clock, accessLog)).recomputePartnership(existing.id);
+    }
     return { partnership: DEMO_CODE, created: false, users: withPasswords };
   }
 
@@ -83,6 +88,9 @@ export async function seedDemo(db: Db, clock: Clock, opts: { seed?: number; chil
     });
   }
   const children = opts.children ?? DEFAULT_DEMO_CHILDREN;
-  if (children > 0) await seedDemoChildren(db, clock, partnership.id, children, opts.seed ?? 42);
+  if (children > 0) {
+    await seedDemoChildren(db, clock, partnership.id, children, opts.seed ?? 42);
+    await new StandardsService(new ChildRecords(db, clock, accessLog)).recomputePartnership(partnership.id);
+  }
   return { partnership: DEMO_CODE, created: true, users: withPasswords };
 }

@@ -1,12 +1,17 @@
 /**
  * Housekeeping while the server runs: expired sessions are removed hourly, and the embedded
- * database (which has no autovacuum) is vacuumed and analysed daily. Timers never keep the
+ * database (which has no autovacuum) is vacuumed and analysed daily, and every child's practice
+ * standards are re-evaluated daily (statuses move with the date). Timers never keep the
  * process alive and stop when the app closes.
  */
 import { sql } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DatabaseHandle } from '../db/database.js';
 import type { AuthService } from '../modules/auth/service.js';
+import { systemClock } from '../lib/clock.js';
+import { AccessLogService } from '../modules/access-log/service.js';
+import { ChildRecords } from '../modules/cases/record.js';
+import { StandardsService } from '../modules/standards/service.js';
 
 const HOUR = 3_600_000;
 
@@ -20,8 +25,11 @@ export function startMaintenance(database: DatabaseHandle, auth: AuthService, lo
       log.error({ err, job: name }, 'maintenance job failed');
     }
   };
+  // Practice standards move with the date (due becomes overdue), so every child is re-evaluated daily
+  const standards = new StandardsService(new ChildRecords(database.db, systemClock, new AccessLogService(database.db, systemClock)));
   const timers = [
     setInterval(() => void run('prune-sessions', () => auth.pruneSessions()), HOUR),
+    setInterval(() => void run('standards-recompute', () => standards.recomputeAll()), 24 * HOUR),
     ...(database.kind === 'embedded' ? [setInterval(() => void run('vacuum-analyze', () => sql`vacuum analyze`.execute(database.db)), 24 * HOUR)] : []),
   ];
   for (const t of timers) t.unref();

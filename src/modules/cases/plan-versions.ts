@@ -64,7 +64,7 @@ export async function snapshotPlan(trx: Trx, partnershipId: string, planId: stri
 /** Stores the plan as it now stands as the next version. */
 export async function recordPlanVersion(
   trx: Trx,
-  v: { partnershipId: string; planId: string; summary: string; meetingId?: string | null; conferenceId?: string | null; userId: string | null },
+  v: { partnershipId: string; planId: string; summary: string; meetingId?: string | null; conferenceId?: string | null; userId: string | null; at: Date },
 ): Promise<number> {
   // Numbers are taken one plan at a time: two revisions at once get consecutive numbers.
   await trx.selectFrom('cp_plans').select('id').where('id', '=', v.planId).where('partnership_id', '=', v.partnershipId).forUpdate().execute();
@@ -87,6 +87,7 @@ export async function recordPlanVersion(
       meeting_id: v.meetingId ?? null,
       conference_id: v.conferenceId ?? null,
       created_by: v.userId,
+      created_at: v.at,
     })
     .execute();
   return number;

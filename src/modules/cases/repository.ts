@@ -68,7 +68,7 @@ export async function listVisibleChildren(db: Q, actor: Actor, opts: { q?: strin
 }
 
 export async function childOverviewParts(db: Q, partnershipId: string, childId: string) {
-  const [names, family, referrals, strategy, participants, s47s, conferences, plans] = await Promise.all([
+  const [names, family, referrals, strategy, participants, s47s, conferences, plans, meetings] = await Promise.all([
     db
       .selectFrom('children')
       .leftJoin('teams', 'teams.id', 'children.team_id')
@@ -100,6 +100,13 @@ export async function childOverviewParts(db: Q, partnershipId: string, childId: 
       .orderBy('conferences.scheduled_on', 'desc')
       .execute(),
     db.selectFrom('cp_plans').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).orderBy('started_on', 'desc').execute(),
+    db
+      .selectFrom('core_group_meetings')
+      .select(['id', 'held_on', 'status', 'chair_is_manager'])
+      .where('partnership_id', '=', partnershipId)
+      .where('child_id', '=', childId)
+      .orderBy('held_on')
+      .execute(),
   ]);
   return {
     names,
@@ -109,6 +116,7 @@ export async function childOverviewParts(db: Q, partnershipId: string, childId: 
     s47s,
     conferences,
     plans,
+    meetings,
     currentPlan: plans.find((p) => p.ended_on === null) ?? null,
   };
 }

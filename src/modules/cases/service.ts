@@ -22,6 +22,31 @@ import type {
 } from './schemas.js';
 
 export const PAGE_SIZE = 50;
+/** Working days from the initial conference to the first core group (Working Together). */
+export const FIRST_CORE_GROUP_WORKING_DAYS = 10;
+
+export interface JourneyEvent {
+  date: string;
+  kind: 'referral' | 'strategy' | 's47' | 'conference' | 'plan-start' | 'plan-end' | 'meeting';
+  /** The record behind the event, for the template to show and link. */
+  item: Record<string, unknown>;
+}
+
+/** Everything that happened on the child's journey, oldest first. Pure. */
+export function journeyTimeline(parts: Awaited<ReturnType<typeof repo.childOverviewParts>>): JourneyEvent[] {
+  const events: JourneyEvent[] = [
+    ...parts.referrals.map((r) => ({ date: r.received_on, kind: 'referral' as const, item: r })),
+    ...parts.strategy.map((s) => ({ date: s.held_on, kind: 'strategy' as const, item: s })),
+    ...parts.s47s.map((s) => ({ date: s.started_on, kind: 's47' as const, item: s })),
+    ...parts.conferences.map((c) => ({ date: c.held_on ?? c.scheduled_on, kind: 'conference' as const, item: c })),
+    ...parts.plans.map((p) => ({ date: p.started_on, kind: 'plan-start' as const, item: p })),
+    ...parts.plans.filter((p) => p.ended_on).map((p) => ({ date: p.ended_on!, kind: 'plan-end' as const, item: p })),
+    ...parts.meetings.map((m) => ({ date: m.held_on, kind: 'meeting' as const, item: m })),
+  ];
+  const order = ['referral', 'strategy', 's47', 'conference', 'plan-start', 'meeting', 'plan-end'];
+  return events.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : order.indexOf(a.kind) - order.indexOf(b.kind)));
+}
+
 /** Working days from the strategy discussion to the initial conference (Working Together). */
 export const ICPC_WORKING_DAYS = 15;
 
@@ -129,7 +154,18 @@ export class CasesService {
   async overview(actor: Actor, childId: string) {
     return this.records.read(actor, childId, 'child', async ({ trx, access }) => {
       const parts = await repo.childOverviewParts(trx, actor.partnershipId, childId);
-      return { child: access.child, ...parts, can: { edit: canEditRecord(access), caseHolder: isCaseHolder(access) }, access };
+      const closures = await repo.partnershipClosures(trx, actor.partnershipId);
+      const current = parts.currentPlan;
+      const firstCoreGroupDue =
+        current && !parts.meetings.some((m) => m.held_on >= current.started_on) ? addWorkingDays(current.started_on, FIRST_CORE_GROUP_WORKING_DAYS, closures) : null;
+      return {
+        child: access.child,
+        ...parts,
+        timeline: journeyTimeline(parts),
+        firstCoreGroupDue,
+        can: { edit: canEditRecord(access), caseHolder: isCaseHolder(access) },
+        access,
+      };
     });
   }
 
@@ -390,13 +426,13 @@ export class CasesService {
               .execute();
           }
         }
-        await recordPlanVersion(trx, { partnershipId: actor.partnershipId, planId: plan.id, summary: 'Outline plan agreed at the initial conference', conferenceId, userId });
+        await recordPlanVersion(trx, { partnershipId: actor.partnershipId, planId: plan.id, summary: 'Outline plan agreed at the initial conference', conferenceId, userId, at: now });
       }
       if (input.decision === 'continue' && planId && category) {
         const plan = await trx.selectFrom('cp_plans').selectAll().where('id', '=', planId).executeTakeFirstOrThrow();
         if (plan.latest_category !== category) {
           await trx.updateTable('cp_plans').set({ latest_category: category, updated_at: now }).where('id', '=', planId).execute();
-          await recordPlanVersion(trx, { partnershipId: actor.partnershipId, planId, summary: `Category changed to ${category} at the review conference`, conferenceId, userId });
+          await recordPlanVersion(trx, { partnershipId: actor.partnershipId, planId, summary: `Category changed to ${category} at the review conference`, conferenceId, userId, at: now });
         }
       }
       if (input.decision === 'end' && planId) {

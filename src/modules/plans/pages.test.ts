@@ -412,7 +412,7 @@ describe('my actions', () => {
     const hv = await signedIn('health');
     const page = await hv.get('/my/actions');
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<h1 class="govuk-heading-l">My actions</h1>');
+    expect(page.body).toContain('<h1 class="govuk-heading-l">Your actions</h1>');
     const whats = [...page.body.matchAll(/\/progress">([^<]+)<\/a>/g)].map((m) => m[1]);
     expect(whats).toEqual(['Agency action due first', 'Health visitor reviews sleep routine']);
     expect(page.body).toContain('Overdue');

@@ -325,7 +325,7 @@ export function plansRoutes(app: FastifyInstance, plans: PlansService): void {
     const q = parse(myActionsQuery, req.query);
     const r = await plans.myActions(actor, q);
     return reply.page('plans/views/my-actions.njk', {
-      title: 'My actions',
+      title: 'Your actions',
       section: 'actions',
       ...r,
       whose: q.whose,

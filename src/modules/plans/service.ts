@@ -106,7 +106,7 @@ export class PlansService {
         plan,
         meeting,
         userId,
-        version: (summary) => recordPlanVersion(scope.trx, { partnershipId: actor.partnershipId, planId: plan.id, summary, meetingId: meeting?.id ?? null, userId }),
+        version: (summary) => recordPlanVersion(scope.trx, { partnershipId: actor.partnershipId, planId: plan.id, summary, meetingId: meeting?.id ?? null, userId, at: scope.now }),
       });
     });
   }

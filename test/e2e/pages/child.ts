@@ -59,14 +59,15 @@ export class ChildPage extends RecordPage {
     return this.main.locator('p', { has: this.page.locator('.govuk-tag') }).first();
   }
 
-  /** The entries of the child protection journey, oldest first, as text. */
+  /** The entries of the child protection journey as text, without the forms folded into them (details). */
   async journey(): Promise<string[]> {
-    return (await this.main.locator('ol.app-timeline > li').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
-  }
-
-  async open(childId: string): Promise<this> {
-    await this.goto(`/children/${childId}`);
-    return this;
+    const entries: string[] = [];
+    for (const li of await this.main.locator('ol.app-timeline > li').all()) {
+      let text = await li.innerText();
+      for (const folded of await li.locator('details').all()) text = text.replace(await folded.innerText(), '');
+      entries.push(text.replace(/\s+/g, ' ').trim());
+    }
+    return entries;
   }
 }
 

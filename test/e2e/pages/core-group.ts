@@ -73,9 +73,6 @@ export class MeetingPage extends RecordPage {
   async qualityFindings(): Promise<string[]> {
     return (await this.main.locator('.app-quality-findings > li').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
   }
-  get qualityCheck(): Locator {
-    return this.main.locator('#quality-check + p, #quality-check + p + ul');
-  }
 
   /** The status of a section in the task list ("Completed", "2 to review", …). */
   async taskStatus(title: string): Promise<string> {

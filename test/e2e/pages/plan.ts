@@ -22,9 +22,14 @@ export class PlanPage extends RecordPage {
     return this.main.locator('tr[id^="action-"]', { hasText: what });
   }
 
-  /** The action's status tag. */
+  /** The action's status tag (the last column). */
   async actionStatus(what: string): Promise<string> {
-    return (await this.actionRow(what).locator('.govuk-tag').first().innerText()).trim();
+    return (await this.actionRow(what).locator('td:last-child .govuk-tag').innerText()).trim();
+  }
+
+  /** Whether the action's due date is marked overdue. */
+  async isOverdue(what: string): Promise<boolean> {
+    return (await this.actionRow(what).locator('td:nth-child(3) .govuk-tag', { hasText: 'Overdue' }).count()) === 1;
   }
 
   /** Version, when, who, what changed, made at: newest first. */

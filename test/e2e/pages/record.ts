@@ -19,11 +19,6 @@ export class RecordPage extends BasePage {
     return this.page.getByRole('main');
   }
 
-  /** The text of the main landmark, spaces collapsed. */
-  async mainText(): Promise<string> {
-    return (await this.main.innerText()).replace(/\s+/g, ' ');
-  }
-
   /** The green "success" banner. */
   get flash(): Locator {
     return this.page.locator('.govuk-notification-banner--success');

@@ -1,0 +1,109 @@
+/**
+ * `assure import cin-census` as a real process against a real database (embedded, or a fresh
+ * PostgreSQL database when this run tests that backend).
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { projectRoot } from '../../web/render.js';
+
+const DIR = path.resolve(projectRoot, '../shared/data/cin-census');
+const bin = path.join(projectRoot, 'bin', 'assure.js');
+const postgres = inject('testBackend') === 'postgres';
+
+interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function assure(args: string[], env: Record<string, string>): Promise<Result> {
+  const base: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn' };
+  for (const key of ['DATABASE_URL', 'ASSURE_DATA_DIR', 'ASSURE_DEMO']) delete base[key];
+  const proc = spawn(process.execPath, [bin, ...args], { cwd: projectRoot, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
+  return new Promise((resolve, reject) => {
+    proc.on('error', reject);
+    proc.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+describe.skipIf(!fs.existsSync(DIR))('assure import cin-census', () => {
+  let env: Record<string, string>;
+  let cleanup: () => Promise<void>;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'assure-import-cli-'));
+
+  beforeAll(async () => {
+    if (postgres) {
+      const url = process.env.TEST_DATABASE_URL!;
+      const name = `assure_imp_${randomBytes(6).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(`create database ${name}`);
+      await admin.end();
+      const target = new URL(url);
+      target.pathname = `/${name}`;
+      env = { DATABASE_URL: target.toString() };
+      cleanup = async () => {
+        const a = new pg.Client({ connectionString: url });
+        await a.connect();
+        await a.query(`drop database if exists ${name} with (force)`);
+        await a.end();
+      };
+    } else {
+      env = { ASSURE_DATA_DIR: path.join(tmp, 'data') };
+      cleanup = async () => undefined;
+    }
+    const added = await assure(['partnership', 'add', '--code', '201', '--name', 'Census Test Partnership'], env);
+    expect(added.status, added.stderr).toBe(0);
+  }, 60_000);
+  afterAll(async () => {
+    await cleanup?.();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('--format json prints exactly one JSON object of the issue’s shape; a second run creates nothing', async () => {
+    const first = await assure(['import', 'cin-census', path.join(DIR, 'CIN_Census_2024.xml'), '--format', 'json'], env);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stderr).toBe(''); // no progress bar when stderr is not a terminal
+    const out = JSON.parse(first.stdout) as Record<string, unknown>;
+    expect(first.stdout.trim().split('\n')).toHaveLength(1);
+    expect(Object.keys(out)).toEqual(['children', 'plans', 's47', 'conferences', 'reviews', 'created', 'updated', 'issues']);
+    expect(out).toMatchObject({ children: 2, plans: 1, s47: 1, conferences: 2, reviews: 1, created: 9, updated: 0 });
+    const issues = out.issues as { code: string; child: string; message: string }[];
+    expect(issues.map((i) => i.code).sort()).toEqual(['1104', '1105', '2885', '2889', '4001', '8930', 'IMPORT']);
+    expect(Object.keys(issues[0]!)).toEqual(['code', 'child', 'message']);
+
+    const again = await assure(['import', 'cin-census', path.join(DIR, 'CIN_Census_2026.xml'), '--partnership', '201'], env);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain('Imported CIN_Census_2026.xml into partnership 201:');
+    expect(again.stdout).toContain('records created 0, updated 0');
+    expect(again.stdout).toContain('1104');
+  }, 60_000);
+
+  it('refuses a truncated file (exit 1, naming the line), an unknown LEA and a missing file', async () => {
+    const cut = path.join(tmp, 'cut.xml');
+    fs.writeFileSync(cut, fs.readFileSync(path.join(DIR, 'CIN2rows.xml'), 'utf8').slice(0, 1500));
+    const broken = await assure(['import', 'cin-census', cut, '--format', 'json'], env);
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toBe('');
+    expect(broken.stderr).toMatch(/^Nothing was imported\. The file is not well-formed XML: .*\(line \d+, column \d+\)\.\n$/);
+    const unknown = await assure(['import', 'cin-census', path.join(DIR, 'fake_CIN_data.xml')], env);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('no partnership has code 975');
+    const missing = await assure(['import', 'cin-census', path.join(tmp, 'nope.xml')], env);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('No file at');
+  }, 60_000);
+});

@@ -1,0 +1,154 @@
+/**
+ * The CIN census upload page for partnership admins, the import's result and its validation
+ * report as a page, CSV and JSON. The upload is streamed to a temporary file (never held in
+ * memory), imported in one transaction, then removed.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import multipart, { type MultipartFile } from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ForbiddenError, UnauthenticatedError, ValidationError } from '../../lib/errors.js';
+import { parse } from '../../lib/validation.js';
+import { requireActor } from '../../web/auth.js';
+import { RULES } from './cin-census/validate.js';
+import type { CensusIssue as ImportIssue } from './cin-census/validate.js';
+import { IMPORT_NOTE, ImportRefusedError, type ImportsService, mayImport } from './service.js';
+
+/** The largest census file the page accepts. */
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+const SHOWN_ISSUES = 500;
+
+const runParams = z.strictObject({ id: z.uuid({ error: 'Import not found' }) });
+const FORM = 'imports/views/upload.njk';
+
+/** The temporary files of a request, removed when the response is sent. */
+const uploads = new WeakMap<FastifyRequest, string[]>();
+
+function csvField(v: string): string {
+  // Quote, double quotes, and keep spreadsheet formulas from running
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+export function reportCsv(issues: ImportIssue[]): string {
+  const rows = [['code', 'rule', 'child', 'message'], ...issues.map((i) => [i.code, i.code === IMPORT_NOTE ? 'Note from the import' : (RULES[i.code] ?? ''), i.child, i.message])];
+  return `${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+}
+
+export async function importsRoutes(app: FastifyInstance, imports: ImportsService): Promise<void> {
+  await app.register(async (scope) => {
+    await scope.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, fieldSize: 4096 },
+      async onFile(this: FastifyRequest, part: MultipartFile & { value?: unknown }) {
+        const tmp = path.join(os.tmpdir(), `assure-upload-${randomUUID()}.xml`);
+        const list = uploads.get(this) ?? [];
+        list.push(tmp);
+        uploads.set(this, list);
+        await pipeline(part.file, fs.createWriteStream(tmp));
+        if (part.file.truncated) throw new ValidationError({ file: `The file must be smaller than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB` });
+        part.value = { path: tmp, name: path.basename(part.filename || 'census.xml') };
+      },
+    });
+    scope.addHook('onResponse', async (req) => {
+      for (const f of uploads.get(req) ?? []) await fs.promises.rm(f, { force: true });
+    });
+
+    const context = async (req: FastifyRequest) => ({
+      title: 'Import the CIN census',
+      section: 'admin',
+      recent: await imports.recent(requireActor(req)),
+      maxMb: MAX_UPLOAD_BYTES / 1024 / 1024,
+      backLink: { href: '/admin', text: 'Partnership admin' },
+    });
+
+    scope.get('/imports/cin-census', async (req, reply) => {
+      requireActor(req, 'partnership-admin');
+      return reply.page(FORM, await context(req));
+    });
+
+    scope.post(
+      '/imports/cin-census',
+      {
+        // Permission before the body is read: a person who may not import gets 403 whatever they send
+        preParsing: async (req) => {
+          if (!req.actor) throw new UnauthenticatedError();
+          if (!mayImport(req.actor)) throw new ForbiddenError('Only partnership admins can import data');
+        },
+      },
+      async (req, reply) => {
+        const actor = requireActor(req, 'partnership-admin');
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        const file = body.file as { path: string; name: string } | undefined;
+        const fail = async (message: string) => reply.status(400).page(FORM, { ...(await context(req)), errors: { file: message } });
+        if (!file || typeof file !== 'object' || !file.path) return fail('Choose a CIN census XML file');
+        if ((await fs.promises.stat(file.path)).size === 0) return fail('The file is empty: choose a CIN census XML file');
+        try {
+          const outcome = await imports.importCinCensus({
+            filePath: file.path,
+            fileName: file.name,
+            target: { partnershipId: actor.partnershipId, checkLea: true },
+            actorFor: () => actor,
+            source: 'web',
+          });
+          return reply.redirect(`/imports/${outcome.id}?imported=1`, 303);
+        } catch (err) {
+          if (err instanceof ImportRefusedError) return fail(err.message);
+          throw err;
+        }
+      },
+    );
+
+    scope.get('/imports/:id', async (req, reply) => {
+      const actor = requireActor(req, 'partnership-admin');
+      const { id } = parse(runParams, req.params);
+      const run = await imports.run(actor, id);
+      const byCode = new Map<string, number>();
+      for (const i of run.issues) byCode.set(i.code, (byCode.get(i.code) ?? 0) + 1);
+      return reply.page('imports/views/result.njk', {
+        title: `Import of ${run.file_name}`,
+        section: 'admin',
+        run,
+        justImported: (req.query as Record<string, unknown>).imported === '1',
+        byCode: [...byCode].sort(([a], [b]) => a.localeCompare(b)).map(([code, n]) => ({ code, n, rule: code === IMPORT_NOTE ? 'Notes from the import: records left out, or to check' : (RULES[code] ?? '') })),
+        issues: run.issues.slice(0, SHOWN_ISSUES),
+        more: Math.max(0, run.issues.length - SHOWN_ISSUES),
+        backLink: { href: '/imports/cin-census', text: 'Import the CIN census' },
+      });
+    });
+
+    scope.get('/imports/:id/report.csv', async (req, reply) => {
+      const actor = requireActor(req, 'partnership-admin');
+      const { id } = parse(runParams, req.params);
+      const run = await imports.run(actor, id);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="cin-census-report-${run.id}.csv"`)
+        .header('cache-control', 'no-store')
+        .send(reportCsv(run.issues));
+    });
+
+    scope.get('/imports/:id/report.json', async (req, reply) => {
+      const actor = requireActor(req, 'partnership-admin');
+      const { id } = parse(runParams, req.params);
+      const run = await imports.run(actor, id);
+      return reply
+        .header('content-disposition', `attachment; filename="cin-census-report-${run.id}.json"`)
+        .header('cache-control', 'no-store')
+        .send({
+          children: run.counts.children,
+          plans: run.counts.plans,
+          s47: run.counts.s47,
+          conferences: run.counts.conferences,
+          reviews: run.counts.reviews,
+          created: run.counts.created,
+          updated: run.counts.updated,
+          issues: run.issues.map((i) => ({ code: i.code, child: i.child, message: i.message })),
+        });
+    });
+  });
+}

@@ -1,0 +1,321 @@
+/**
+ * Queries of the practice standards: one child's facts for the engine (in a few queries), the
+ * partnership's rule versions (seeded from the defaults on first use), the stored results, and the
+ * dashboard's figures. Queries about one child take a child id the caller has loaded through
+ * `loadChildAccess` (or a system actor) in the same transaction; lists are bounded by `visibleChildren`.
+ */
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import type { Actor } from '../../lib/actor.js';
+import { londonDate } from '../../lib/working-days.js';
+import { visibleChildren } from '../cases/access.js';
+import type { Trx } from '../cases/record.js';
+import { DEFAULT_STANDARDS, DEFAULTS_EFFECTIVE_FROM } from './definitions.js';
+import type { CaseFacts, StandardResult, Status } from './engine.js';
+
+type Q = Db | Trx;
+
+const dateOf = (v: Date | string | null | undefined): string | null => (v == null ? null : londonDate(v instanceof Date ? v : new Date(v)));
+
+/** Everything the engine needs to know about one child. */
+export async function loadFacts(q: Q, partnershipId: string, childId: string): Promise<CaseFacts> {
+  const [referrals, sds, participants, s47s, conferences, invitees, plans, meetings, attendance, actions, escalations, events, entries, exceptions] = await Promise.all([
+    q.selectFrom('referrals').select(['id', 'received_on']).where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute(),
+    q.selectFrom('strategy_discussions').select(['id', 'held_on', 'outcome']).where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute(),
+    q
+      .selectFrom('strategy_participants as p')
+      .innerJoin('strategy_discussions as s', 's.id', 'p.strategy_discussion_id')
+      .innerJoin('agencies as a', 'a.id', 'p.agency_id')
+      .select(['p.strategy_discussion_id', 'a.type'])
+      .where('s.partnership_id', '=', partnershipId)
+      .where('s.child_id', '=', childId)
+      .execute(),
+    q.selectFrom('s47_enquiries').select(['id', 'strategy_discussion_id', 'started_on', 'outcome', 'concluded_on']).where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute(),
+    q.selectFrom('conferences').select(['id', 'kind', 's47_id', 'plan_id', 'scheduled_on', 'held_on', 'status', 'cin_plan']).where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute(),
+    q
+      .selectFrom('conference_invitees as i')
+      .innerJoin('conferences as c', 'c.id', 'i.conference_id')
+      .select(['i.conference_id', 'i.name', 'i.is_parent', 'i.attendance', 'i.report_received'])
+      .where('c.partnership_id', '=', partnershipId)
+      .where('c.child_id', '=', childId)
+      .execute(),
+    q
+      .selectFrom('cp_plans')
+      .select(['id', 'started_on', 'ended_on', 'previous_plans', 'cin_plan', 'no_cin_plan_reason', 'ended_by_conference_id'])
+      .where('partnership_id', '=', partnershipId)
+      .where('child_id', '=', childId)
+      .execute(),
+    q
+      .selectFrom('core_group_meetings')
+      .select(['id', 'plan_id', 'held_on', 'chair_is_manager', 'finalised_at', 'shared_professionals_on'])
+      .where('partnership_id', '=', partnershipId)
+      .where('child_id', '=', childId)
+      .execute(),
+    q
+      .selectFrom('meeting_attendance as a')
+      .innerJoin('core_group_meetings as m', 'm.id', 'a.meeting_id')
+      .innerJoin('core_group_members as cm', 'cm.id', 'a.member_id')
+      .select(['a.meeting_id', 'cm.name', 'cm.is_parent', 'a.attendance'])
+      .where('m.partnership_id', '=', partnershipId)
+      .where('m.child_id', '=', childId)
+      .execute(),
+    q
+      .selectFrom('plan_actions as a')
+      .select((eb) => [
+        'a.id',
+        'a.plan_id',
+        'a.what',
+        'a.due_on',
+        'a.status',
+        eb
+          .selectFrom('action_updates as u')
+          .select((e) => e.fn.min('u.created_at').as('done_at'))
+          .whereRef('u.action_id', '=', 'a.id')
+          .where('u.status', '=', 'done')
+          .as('done_at'),
+      ])
+      .where('a.partnership_id', '=', partnershipId)
+      .where('a.child_id', '=', childId)
+      .where('a.removed_at', 'is', null)
+      .execute(),
+    q.selectFrom('escalations').select(['id', 'stage', 'status', 'stage_started_on', 'response_due_on']).where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute(),
+    q
+      .selectFrom('escalation_events as ev')
+      .innerJoin('escalations as e', 'e.id', 'ev.escalation_id')
+      .select(['ev.escalation_id', 'ev.stage', 'ev.kind', 'ev.created_at'])
+      .where('e.partnership_id', '=', partnershipId)
+      .where('e.child_id', '=', childId)
+      .execute(),
+    q
+      .selectFrom('case_entries')
+      .select(['id', 'kind', 'occurred_on', 'due_on', 'data'])
+      .where('partnership_id', '=', partnershipId)
+      .where('child_id', '=', childId)
+      .where('kind', 'in', ['professionals-meeting', 'request-for-information', 'school-transition'])
+      .execute(),
+    q.selectFrom('standard_exceptions').select(['id', 'standard_key', 'reason']).where('partnership_id', '=', partnershipId).where('child_id', '=', childId).where('revoked_at', 'is', null).execute(),
+  ]);
+  return {
+    childId,
+    referrals: referrals.map((r) => ({ id: r.id, receivedOn: r.received_on })),
+    strategyDiscussions: sds.map((s) => ({ id: s.id, heldOn: s.held_on, outcome: s.outcome, agencyTypes: participants.filter((p) => p.strategy_discussion_id === s.id).map((p) => p.type) })),
+    s47s: s47s.map((s) => ({ id: s.id, strategyDiscussionId: s.strategy_discussion_id, startedOn: s.started_on, outcome: s.outcome, concludedOn: s.concluded_on })),
+    conferences: conferences.map((c) => ({
+      id: c.id,
+      kind: c.kind,
+      s47Id: c.s47_id,
+      planId: c.plan_id,
+      scheduledOn: c.scheduled_on,
+      heldOn: c.held_on,
+      status: c.status,
+      cinPlan: c.cin_plan,
+      invitees: invitees.filter((i) => i.conference_id === c.id).map((i) => ({ name: i.name, isParent: i.is_parent, attendance: i.attendance, reportReceived: i.report_received })),
+    })),
+    plans: plans.map((p) => ({
+      id: p.id,
+      startedOn: p.started_on,
+      endedOn: p.ended_on,
+      previousPlans: p.previous_plans,
+      cinPlan: p.cin_plan,
+      noCinPlanReason: p.no_cin_plan_reason,
+      endedByConferenceId: p.ended_by_conference_id,
+    })),
+    meetings: meetings.map((m) => ({
+      id: m.id,
+      planId: m.plan_id,
+      heldOn: m.held_on,
+      chairIsManager: m.chair_is_manager,
+      finalisedOn: dateOf(m.finalised_at),
+      sharedProfessionalsOn: m.shared_professionals_on,
+      attendance: attendance.filter((a) => a.meeting_id === m.id).map((a) => ({ name: a.name, isParent: a.is_parent, attendance: a.attendance })),
+    })),
+    actions: actions.map((a) => ({ id: a.id, planId: a.plan_id, what: a.what, dueOn: a.due_on, status: a.status, doneOn: dateOf(a.done_at as Date | string | null) })),
+    escalations: escalations.map((e) => ({
+      id: e.id,
+      stage: e.stage,
+      status: e.status,
+      stageStartedOn: e.stage_started_on,
+      responseDueOn: e.response_due_on,
+      events: events.filter((x) => x.escalation_id === e.id).map((x) => ({ stage: x.stage, kind: x.kind, on: dateOf(x.created_at)! })),
+    })),
+    entries: entries.map((e) => ({ id: e.id, kind: e.kind, occurredOn: e.occurred_on, dueOn: e.due_on, data: (e.data ?? {}) as Record<string, unknown> })),
+    exceptions: exceptions.map((x) => ({ id: x.id, standardKey: x.standard_key, reason: x.reason })),
+  };
+}
+
+/** Adds the default version of every default standard the partnership has no version of (first use, or a default added since). */
+export async function ensureDefaults(q: Q, partnershipId: string): Promise<void> {
+  const have = new Set((await q.selectFrom('standard_definitions').select('key').where('partnership_id', '=', partnershipId).groupBy('key').execute()).map((r) => r.key));
+  const missing = DEFAULT_STANDARDS.filter((d) => !have.has(d.key));
+  if (!missing.length) return;
+  await q
+    .insertInto('standard_definitions')
+    .values(
+      missing.map((d) => ({
+        partnership_id: partnershipId,
+        key: d.key,
+        name: d.name,
+        checks: d.checks,
+        kind: d.kind,
+        source: d.source,
+        citation: d.citation,
+        parameters: JSON.stringify(d.parameters),
+        severity: d.severity,
+        effective_from: DEFAULTS_EFFECTIVE_FROM,
+        created_by: null,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['partnership_id', 'key', 'effective_from']).doNothing())
+    .execute();
+}
+
+export async function listDefinitions(q: Q, partnershipId: string) {
+  return q.selectFrom('standard_definitions').selectAll().where('partnership_id', '=', partnershipId).orderBy('key').orderBy('effective_from').execute();
+}
+
+export type DefinitionRow = Awaited<ReturnType<typeof listDefinitions>>[number];
+
+export async function insertDefinitionVersion(
+  q: Q,
+  v: { partnershipId: string; key: string; name: string; checks: string; kind: 'timescale' | 'flag'; source: 'statutory' | 'local'; citation: string; parameters: Record<string, unknown>; severity: 'high' | 'medium' | 'low'; effectiveFrom: string; createdBy: string | null },
+) {
+  await q
+    .insertInto('standard_definitions')
+    .values({
+      partnership_id: v.partnershipId,
+      key: v.key,
+      name: v.name,
+      checks: v.checks,
+      kind: v.kind,
+      source: v.source,
+      citation: v.citation,
+      parameters: JSON.stringify(v.parameters),
+      severity: v.severity,
+      effective_from: v.effectiveFrom,
+      created_by: v.createdBy,
+    })
+    .execute();
+}
+
+export async function closures(q: Q, partnershipId: string): Promise<Set<string>> {
+  const row = await q.selectFrom('partnership_settings').select('closure_days').where('partnership_id', '=', partnershipId).executeTakeFirst();
+  return new Set(Array.isArray(row?.closure_days) ? row.closure_days.filter((d): d is string => typeof d === 'string') : []);
+}
+
+export async function insertException(q: Q, v: { partnershipId: string; childId: string; key: string; reason: string; createdBy: string | null }) {
+  return (
+    await q
+      .insertInto('standard_exceptions')
+      .values({ partnership_id: v.partnershipId, child_id: v.childId, standard_key: v.key, reason: v.reason, created_by: v.createdBy })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+}
+
+/** The child's results replace whatever was stored for it (in the caller's transaction). */
+export async function replaceResults(q: Q, partnershipId: string, childId: string, results: StandardResult[], at: Date): Promise<void> {
+  await q.deleteFrom('standard_results').where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute();
+  if (!results.length) return;
+  await q
+    .insertInto('standard_results')
+    .values(
+      results.map((r) => ({
+        partnership_id: partnershipId,
+        child_id: childId,
+        standard_key: r.key,
+        status: r.status,
+        due_on: r.dueOn,
+        flagged: Boolean(r.flagged),
+        reason: r.reason ?? null,
+        evidence: JSON.stringify(r.evidence),
+        instances: JSON.stringify(r.instances),
+        evaluated_at: at,
+      })),
+    )
+    .execute();
+}
+
+export async function childIds(q: Q, partnershipId: string): Promise<string[]> {
+  return (await q.selectFrom('children').select('id').where('partnership_id', '=', partnershipId).orderBy('id').execute()).map((r) => r.id);
+}
+
+export async function partnershipOfChild(q: Q, childId: string): Promise<string | null> {
+  return (await q.selectFrom('children').select('partnership_id').where('id', '=', childId).executeTakeFirst())?.partnership_id ?? null;
+}
+
+// The dashboard
+
+/** Whose children the figures are about: a team, or the whole partnership. */
+export type Scope = { partnershipId: string; teamId: string | null };
+
+const inScope = (scope: Scope) => (eb: ExpressionBuilder<Database, 'children'>) =>
+  scope.teamId ? eb.and([eb('children.partnership_id', '=', scope.partnershipId), eb('children.team_id', '=', scope.teamId)]) : eb('children.partnership_id', '=', scope.partnershipId);
+
+/** Children by standard, area and status, for the children in scope. */
+export async function dashboardCounts(q: Q, scope: Scope) {
+  return q
+    .selectFrom('standard_results')
+    .innerJoin('children', 'children.id', 'standard_results.child_id')
+    .select(['standard_results.standard_key', 'children.area_id', 'standard_results.status', sql<number>`count(*)::int`.as('n')])
+    .where('standard_results.partnership_id', '=', scope.partnershipId)
+    .where(inScope(scope))
+    .groupBy(['standard_results.standard_key', 'children.area_id', 'standard_results.status'])
+    .execute();
+}
+
+export async function areas(q: Q, partnershipId: string) {
+  return q.selectFrom('areas').select(['id', 'name']).where('partnership_id', '=', partnershipId).orderBy('name').execute();
+}
+
+export interface DrillFilter {
+  key: string;
+  /** An area id, 'none' for children without an area, or undefined for every area. */
+  area?: string | undefined;
+  status?: Status | undefined;
+}
+
+function drillWhere(scope: Scope, f: DrillFilter) {
+  return (eb: ExpressionBuilder<Database, 'children' | 'standard_results'>) => {
+    const conds = [eb('standard_results.partnership_id', '=', scope.partnershipId), eb('standard_results.standard_key', '=', f.key)];
+    // Without a status, every child the standard applies to
+    conds.push(f.status ? eb('standard_results.status', '=', f.status) : eb('standard_results.status', '!=', 'not-applicable'));
+    if (f.area === 'none') conds.push(eb('children.area_id', 'is', null));
+    else if (f.area) conds.push(eb('children.area_id', '=', f.area));
+    return eb.and(conds);
+  };
+}
+
+/** How many children in scope are behind a dashboard number (whether or not the actor may open them). */
+export async function drillCount(q: Q, scope: Scope, f: DrillFilter): Promise<number> {
+  const row = await q
+    .selectFrom('standard_results')
+    .innerJoin('children', 'children.id', 'standard_results.child_id')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where(drillWhere(scope, f))
+    .where(inScope(scope))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The children behind a dashboard number that the actor may see (visibleChildren), most pressing due date first. */
+export async function drillChildren(q: Q, actor: Actor, scope: Scope, f: DrillFilter, limit = 500) {
+  return q
+    .selectFrom('standard_results')
+    .innerJoin('children', 'children.id', 'standard_results.child_id')
+    .leftJoin('areas', 'areas.id', 'children.area_id')
+    .leftJoin('teams', 'teams.id', 'children.team_id')
+    .leftJoin('users as lead', 'lead.id', 'children.lead_user_id')
+    .select(['children.id', 'children.first_name', 'children.last_name', 'children.la_child_id', 'areas.name as area_name', 'teams.name as team_name', 'lead.name as lead_name', 'standard_results.status', 'standard_results.due_on', 'standard_results.reason'])
+    .where(drillWhere(scope, f))
+    .where(inScope(scope))
+    .where(visibleChildren(actor))
+    .orderBy('standard_results.due_on', 'asc')
+    .orderBy('children.last_name')
+    .limit(limit)
+    .execute();
+}
+
+export async function storedResults(q: Q, partnershipId: string, childId: string) {
+  return q.selectFrom('standard_results').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute();
+}

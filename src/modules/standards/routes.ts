@@ -1,0 +1,236 @@
+/**
+ * Pages and API of the practice standards: a child's standards, exceptions, and the partnership
+ * dashboard with drill-down to the children behind every number.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { parse, text } from '../../lib/validation.js';
+import { apiRoute, type ApiRoute } from '../../web/api.js';
+import { requireActor } from '../../web/auth.js';
+import { formValues, handleForm } from '../../web/forms.js';
+import { STANDARD_KEYS } from './definitions.js';
+import { STATUSES, type StandardResult, type Status } from './engine.js';
+import type { Counts, Definition, StandardsService } from './service.js';
+
+export const STATUS_LABELS: Record<Status, string> = {
+  met: 'Met',
+  'met-late': 'Met late',
+  due: 'Due',
+  overdue: 'Overdue',
+  missed: 'Missed',
+  'not-applicable': 'Not applicable',
+  excepted: 'Excepted',
+};
+const STATUS_TAGS: Record<Status, string> = {
+  met: 'govuk-tag--green',
+  'met-late': 'govuk-tag--yellow',
+  due: 'govuk-tag--blue',
+  overdue: 'govuk-tag--red',
+  missed: 'govuk-tag--red',
+  'not-applicable': 'govuk-tag--grey',
+  excepted: 'govuk-tag--purple',
+};
+/** The dashboard's columns, most pressing first. */
+const DASHBOARD_STATUSES: Status[] = ['overdue', 'missed', 'due', 'met-late', 'met', 'excepted'];
+
+const EVIDENCE_PATHS: Record<string, (childId: string, id: string) => string | null> = {
+  conference: (c, id) => `/children/${c}/conferences/${id}`,
+  meeting: (c, id) => `/children/${c}/meetings/${id}`,
+  entry: (c, id) => `/children/${c}/entries/${id}`,
+  escalation: (c, id) => `/children/${c}/escalations/${id}`,
+  plan: (c, id) => `/children/${c}/plans/${id}`,
+  action: (c, id) => `/children/${c}/plan/actions/${id}/progress`,
+  'strategy-discussion': (c) => `/children/${c}`,
+  s47: (c) => `/children/${c}`,
+  referral: (c) => `/children/${c}`,
+};
+export const evidenceHref = (childId: string, type: string, id: string): string | null => EVIDENCE_PATHS[type]?.(childId, id) ?? null;
+
+const labels = { status: STATUS_LABELS, tag: STATUS_TAGS, source: { statutory: 'Statutory', local: 'Local' } };
+
+const childParams = z.strictObject({ id: z.uuid({ error: 'Child not found' }) });
+/** Any key: an unknown standard is a 404 from the service, not a 400. */
+const keyParams = z.strictObject({ key: z.string().max(100) });
+const drillQuery = z.object({
+  area: z.preprocess((v) => (v === '' ? undefined : v), z.union([z.literal('none'), z.uuid({ error: 'area must be an area id or none' })]).optional()),
+  status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(STATUSES, { error: 'status must be a status of a standard' }).optional()),
+});
+export const exceptionSchema = z.strictObject({
+  key: z.enum(STANDARD_KEYS, { error: 'Select the standard' }),
+  reason: text('the reason', 2000),
+});
+
+/** The link behind a dashboard number. */
+function drillHref(key: string, area: string | null, status: Status | null): string {
+  const q = new URLSearchParams();
+  if (area) q.set('area', area);
+  if (status) q.set('status', status);
+  const s = q.toString();
+  return `/standards/${key}${s ? `?${s}` : ''}`;
+}
+
+function resultView(childId: string, r: StandardResult) {
+  const withLinks = (evidence: StandardResult['evidence']) => evidence.map((e) => ({ ...e, href: evidenceHref(childId, e.type, e.id) }));
+  return { ...r, evidence: withLinks(r.evidence), instances: r.instances.map((i) => ({ ...i, evidence: withLinks(i.evidence) })) };
+}
+
+export function standardsRoutes(app: FastifyInstance, standards: StandardsService): void {
+  app.get('/children/:id/standards', async (req, reply) => {
+    const actor = requireActor(req);
+    const { id } = parse(childParams, req.params);
+    const r = await standards.forChild(actor, id);
+    return reply.page('standards/views/child-standards.njk', {
+      title: `${r.child.first_name}’s practice standards`,
+      section: 'children',
+      ...r,
+      results: r.results.map((x) => ({ definition: x.definition, result: resultView(id, x.result) })),
+      saved: (req.query as Record<string, unknown>).saved === '1',
+      labels,
+      backLink: { href: `/children/${id}`, text: `${r.child.first_name}’s record` },
+    });
+  });
+
+  const exceptionForm = async (actor: ReturnType<typeof requireActor>, id: string) => {
+    const r = await standards.forChild(actor, id);
+    return {
+      title: 'Record an exception to a standard',
+      section: 'children',
+      child: r.child,
+      standardOptions: [['', 'Select a standard'], ...r.results.map((x): [string, string] => [x.definition.key, x.definition.name])],
+      backLink: { href: `/children/${id}/standards` },
+    };
+  };
+
+  app.get('/children/:id/standards/exceptions/new', async (req, reply) => {
+    const actor = requireActor(req);
+    const { id } = parse(childParams, req.params);
+    await standards.assertCanRecordException(actor, id);
+    return reply.page('standards/views/exception-form.njk', { ...(await exceptionForm(actor, id)), values: { key: (req.query as Record<string, unknown>).key ?? '' } });
+  });
+
+  app.post('/children/:id/standards/exceptions/new', async (req, reply) => {
+    const actor = requireActor(req);
+    const { id } = parse(childParams, req.params);
+    await standards.assertCanRecordException(actor, id);
+    return handleForm(req, reply, { template: 'standards/views/exception-form.njk', context: () => exceptionForm(actor, id) }, async () => {
+      await standards.addException(actor, id, parse(exceptionSchema, formValues(req)));
+      return `/children/${id}/standards?saved=1`;
+    });
+  });
+
+  app.get('/standards', async (req, reply) => {
+    const actor = requireActor(req, 'team-manager', 'qa-lead', 'partnership-admin');
+    const d = await standards.dashboard(actor);
+    const cell = (key: string, area: string | null, status: Status | null, n: number) => ({ n, href: n ? drillHref(key, area, status) : null });
+    return reply.page('standards/views/dashboard.njk', {
+      title: 'Practice standards',
+      section: 'standards',
+      ...d,
+      statuses: DASHBOARD_STATUSES,
+      rows: d.standards.map((s) => ({
+        definition: s.definition,
+        total: s.total,
+        statusCells: DASHBOARD_STATUSES.map((st) => cell(s.definition.key, null, st, s.total[st])),
+        areaCells: d.areas.map((a) => {
+          const c: Counts | undefined = s.byArea[a.id];
+          return { area: a, compliance: c?.compliance ?? null, ...cell(s.definition.key, a.id, s.definition.kind === 'flag' ? 'due' : null, s.definition.kind === 'flag' ? (c?.due ?? 0) : (c ? c.total - c['not-applicable'] : 0)) };
+        }),
+        flaggedCell: cell(s.definition.key, null, 'due', s.total.due),
+      })),
+      labels,
+    });
+  });
+
+  app.get('/standards/:key', async (req, reply) => {
+    const actor = requireActor(req, 'team-manager', 'qa-lead', 'partnership-admin');
+    const { key } = parse(keyParams, req.params);
+    const q = parse(drillQuery, req.query);
+    const d = await standards.drill(actor, { key, area: q.area, status: q.status });
+    return reply.page('standards/views/drill.njk', {
+      title: d.definition.name,
+      section: 'standards',
+      ...d,
+      labels,
+      backLink: { href: '/standards', text: 'Practice standards' },
+    });
+  });
+}
+
+// API
+
+const evidenceOut = z.object({ type: z.string(), id: z.string(), date: z.string().nullable(), label: z.string() });
+const instanceOut = z.object({ status: z.enum(STATUSES), dueOn: z.string().nullable(), label: z.string(), evidence: z.array(evidenceOut), reason: z.string().optional() });
+const resultOut = z
+  .object({
+    key: z.enum(STANDARD_KEYS),
+    name: z.string(),
+    kind: z.enum(['timescale', 'flag']),
+    source: z.enum(['statutory', 'local']),
+    citation: z.string(),
+    status: z.enum(STATUSES),
+    flagged: z.boolean(),
+    dueOn: z.string().nullable(),
+    reason: z.string().nullable(),
+    evidence: z.array(evidenceOut),
+    instances: z.array(instanceOut),
+  })
+  .meta({ id: 'StandardResult' });
+const countsOut = z.object({ ...Object.fromEntries(STATUSES.map((s) => [s, z.number().int()])), total: z.number().int(), compliance: z.number().nullable().describe('Percentage met on time of those that have come due (met, met late, missed, overdue); null for flags or when none has') });
+
+const toResult = (d: Definition, r: StandardResult): z.infer<typeof resultOut> => ({
+  key: r.key,
+  name: d.name,
+  kind: d.kind,
+  source: d.source,
+  citation: d.citation,
+  status: r.status,
+  flagged: Boolean(r.flagged),
+  dueOn: r.dueOn,
+  reason: r.reason ?? null,
+  evidence: r.evidence,
+  instances: r.instances,
+});
+
+export function standardsApiRoutes(standards: StandardsService): ApiRoute[] {
+  return [
+    apiRoute({
+      method: 'GET',
+      url: '/children/:id/standards',
+      tag: 'Practice standards',
+      summary: 'The child’s practice standards, evaluated now: for each, a status, the due date and the evidence that decided it (access-logged)',
+      params: childParams,
+      response: z.object({ asOf: z.string(), items: z.array(resultOut) }),
+      handler: async ({ actor, params }) => {
+        const r = await standards.forChild(actor, params.id);
+        return { asOf: r.today, items: r.results.map((x) => toResult(x.definition, x.result)) };
+      },
+    }),
+    apiRoute({
+      method: 'POST',
+      url: '/children/:id/standards/exceptions',
+      tag: 'Practice standards',
+      summary: 'Record that a standard does not apply to the child, with the reason (the child’s team manager or conference chair)',
+      params: childParams,
+      authorize: ({ actor, params }) => standards.assertCanRecordException(actor, params.id),
+      body: exceptionSchema,
+      response: z.object({ id: z.uuid() }),
+      handler: async ({ actor, params, body }) => ({ id: await standards.addException(actor, params.id, body) }),
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/standards',
+      tag: 'Practice standards',
+      summary: 'Dashboard figures from the stored results: per standard, children by status and compliance, overall and by area. A team manager’s figures are their team’s children; a QA lead’s or partnership admin’s the partnership’s.',
+      roles: ['team-manager', 'qa-lead', 'partnership-admin'],
+      response: z.object({
+        scope: z.enum(['team', 'partnership']),
+        areas: z.array(z.object({ id: z.string(), name: z.string() })),
+        standards: z.array(z.object({ key: z.enum(STANDARD_KEYS), name: z.string(), kind: z.enum(['timescale', 'flag']), total: countsOut, byArea: z.record(z.string(), countsOut) })),
+      }),
+      handler: async ({ actor }) => {
+        const d = await standards.dashboard(actor);
+        return { scope: d.scope, areas: d.areas, standards: d.standards.map((s) => ({ key: s.definition.key, name: s.definition.name, kind: s.definition.kind, total: s.total, byArea: s.byArea })) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,210 @@
+/**
+ * Practice standards: loads a child's facts, evaluates them with the pure engine against the
+ * partnership's rule versions, and stores the results (replacing the child's previous ones in the
+ * same transaction). A child is re-evaluated whenever its record changes (ChildRecords' afterChange
+ * hook, inside the change's own transaction), when its standards page is opened, and for every child
+ * of a partnership on demand (CLI) and nightly (jobs/maintenance.ts).
+ *
+ * Who sees what: the child's page goes through ChildRecords.read (the child's viewers). The dashboard
+ * is for team managers (their team's children), QA leads and partnership admins (the whole
+ * partnership's figures). Its drill-down lists only children the person may see (visibleChildren):
+ * a manager sees their team's children; a QA lead or admin, who cannot open children's records,
+ * gets the number of children behind a figure and no names.
+ */
+import type { Db } from '../../db/database.js';
+import type { Actor } from '../../lib/actor.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { londonDate } from '../../lib/working-days.js';
+import type { ChildAccess } from '../cases/access.js';
+import { ensure } from '../cases/policy.js';
+import type { ChildRecords, Trx } from '../cases/record.js';
+import { type Severity, type StandardKey, STANDARD_KEYS } from './definitions.js';
+import { evaluate, type RuleVersion, type StandardResult, type Status, STATUSES } from './engine.js';
+import * as repo from './repository.js';
+
+type Q = Db | Trx;
+
+export type Counts = Record<Status, number> & { total: number; compliance: number | null };
+
+/** On time out of everything that has come due: met / (met + met late + missed + overdue); null when nothing has. */
+export function compliance(c: Record<Status, number>): number | null {
+  const decided = c.met + c['met-late'] + c.missed + c.overdue;
+  return decided ? Math.round((1000 * c.met) / decided) / 10 : null;
+}
+
+const zero = (): Record<Status, number> => Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+const withTotals = (c: Record<Status, number>, flag: boolean): Counts => ({ ...c, total: STATUSES.reduce((n, s) => n + c[s], 0), compliance: flag ? null : compliance(c) });
+
+/** Exceptions are a management decision: the child's team manager or conference chair. */
+export function canRecordException(a: ChildAccess): boolean {
+  return a.actor.kind === 'system' || a.isManager || a.isChair;
+}
+
+const DASHBOARD_ROLES = ['team-manager', 'qa-lead', 'partnership-admin'] as const;
+export function canSeeDashboard(actor: Actor): boolean {
+  return actor.kind === 'system' || (DASHBOARD_ROLES as readonly string[]).includes(actor.role);
+}
+
+/** A team manager's figures are their team's children; a QA lead's or admin's the partnership's. */
+function scopeOf(actor: Actor): repo.Scope {
+  if (!canSeeDashboard(actor)) throw new ForbiddenError('The standards dashboard is for team managers, quality-assurance leads and partnership admins');
+  if (actor.kind === 'user' && actor.role === 'team-manager') return { partnershipId: actor.partnershipId, teamId: actor.teamId ?? '00000000-0000-0000-0000-000000000000' };
+  return { partnershipId: actor.partnershipId, teamId: null };
+}
+
+export interface Definition {
+  key: StandardKey;
+  name: string;
+  checks: string;
+  kind: 'timescale' | 'flag';
+  source: 'statutory' | 'local';
+  citation: string;
+  severity: Severity;
+  effectiveFrom: string;
+  parameters: Record<string, unknown>;
+}
+
+function toRules(rows: repo.DefinitionRow[]): RuleVersion[] {
+  return rows.map((r) => ({ key: r.key, effectiveFrom: r.effective_from, parameters: (r.parameters ?? {}) as Record<string, unknown> }));
+}
+
+/** The version of each standard in force on a date (for names and descriptions), in the order of the defaults. */
+function currentDefinitions(rows: repo.DefinitionRow[], on: string): Definition[] {
+  const out: Definition[] = [];
+  for (const key of STANDARD_KEYS) {
+    const versions = rows.filter((r) => r.key === key);
+    const v = versions.filter((r) => r.effective_from <= on).at(-1) ?? versions[0];
+    if (!v) continue;
+    out.push({ key, name: v.name, checks: v.checks, kind: v.kind, source: v.source, citation: v.citation, severity: v.severity, effectiveFrom: v.effective_from, parameters: (v.parameters ?? {}) as Record<string, unknown> });
+  }
+  return out;
+}
+
+export class StandardsService {
+  constructor(private readonly records: ChildRecords) {}
+
+  private get db(): Db {
+    return this.records.db;
+  }
+
+  private today(): string {
+    return londonDate(this.records.clock.now());
+  }
+
+  private async rules(q: Q, partnershipId: string) {
+    await repo.ensureDefaults(q, partnershipId);
+    const rows = await repo.listDefinitions(q, partnershipId);
+    return { rows, rules: toRules(rows), closures: await repo.closures(q, partnershipId) };
+  }
+
+  private async evaluateAndStore(q: Q, partnershipId: string, childId: string, ctx?: { rules: RuleVersion[]; closures: Set<string> }): Promise<StandardResult[]> {
+    const { rules, closures } = ctx ?? (await this.rules(q, partnershipId));
+    const facts = await repo.loadFacts(q, partnershipId, childId);
+    const results = evaluate(facts, rules, this.today(), closures);
+    await repo.replaceResults(q, partnershipId, childId, results, this.records.clock.now());
+    return results;
+  }
+
+  /** The afterChange hook: re-evaluates a child inside the transaction that changed its record. */
+  async reevaluate(trx: Trx, childId: string): Promise<void> {
+    const partnershipId = await repo.partnershipOfChild(trx, childId);
+    if (partnershipId) await this.evaluateAndStore(trx, partnershipId, childId);
+  }
+
+  /** Every child of a partnership (a job or the CLI: no person's access applies). One transaction per child. */
+  async recomputePartnership(partnershipId: string): Promise<{ children: number }> {
+    const ctx = await this.db.transaction().execute(async (trx) => {
+      const r = await this.rules(trx, partnershipId);
+      return { rules: r.rules, closures: r.closures };
+    });
+    const ids = await repo.childIds(this.db, partnershipId);
+    for (const id of ids) await this.db.transaction().execute((trx) => this.evaluateAndStore(trx, partnershipId, id, ctx));
+    return { children: ids.length };
+  }
+
+  /** Every partnership's children (the nightly job). */
+  async recomputeAll(): Promise<{ partnerships: number; children: number }> {
+    const ps = await this.db.selectFrom('partnerships').select('id').execute();
+    let children = 0;
+    for (const p of ps) children += (await this.recomputePartnership(p.id)).children;
+    return { partnerships: ps.length, children };
+  }
+
+  /** The child's standards, evaluated now and stored (access-logged, for those who may see the child). */
+  async forChild(actor: Actor, childId: string) {
+    return this.records.read(actor, childId, 'standards', async (s) => {
+      const partnershipId = s.access.child.partnership_id;
+      const { rows, rules, closures } = await this.rules(s.trx, partnershipId);
+      const facts = await repo.loadFacts(s.trx, partnershipId, childId);
+      const results = evaluate(facts, rules, s.today, closures);
+      await repo.replaceResults(s.trx, partnershipId, childId, results, s.now);
+      const definitions = currentDefinitions(rows, s.today);
+      return {
+        child: s.access.child,
+        today: s.today,
+        results: definitions.map((d) => ({ definition: d, result: results.find((r) => r.key === d.key) })).filter((x): x is { definition: Definition; result: StandardResult } => x.result !== undefined),
+        exceptions: facts.exceptions,
+        can: { except: canRecordException(s.access) },
+      };
+    });
+  }
+
+  async assertCanRecordException(actor: Actor, childId: string): Promise<void> {
+    ensure(await this.records.permits(actor, childId, canRecordException), 'Only the child’s team manager or conference chair can record an exception to a standard');
+  }
+
+  /** Records that a standard does not apply to this child, with the reason (the change hook re-evaluates the child). */
+  async addException(actor: Actor, childId: string, input: { key: string; reason: string }): Promise<string> {
+    return this.records.change(actor, childId, async (s) => {
+      ensure(canRecordException(s.access), 'Only the child’s team manager or conference chair can record an exception to a standard');
+      if (!(STANDARD_KEYS as readonly string[]).includes(input.key)) throw new ValidationError({ key: 'Select a standard' });
+      const id = await repo.insertException(s.trx, { partnershipId: actor.partnershipId, childId, key: input.key, reason: input.reason, createdBy: actor.kind === 'user' ? actor.userId : null });
+      await s.log({ action: 'create', recordType: 'standard-exception', recordId: id, details: { standard: input.key } });
+      return id;
+    });
+  }
+
+  /** The partnership's standards (current versions), for forms and pages. */
+  async definitions(actor: Actor): Promise<Definition[]> {
+    const { rows } = await this.db.transaction().execute((trx) => this.rules(trx, actor.partnershipId));
+    return currentDefinitions(rows, this.today());
+  }
+
+  /** A new version of a standard from a date (partnership admins). Parameters replace the previous version's. */
+  async addVersion(actor: Actor, key: string, input: { effectiveFrom: string; parameters: Record<string, unknown> }): Promise<void> {
+    if (actor.kind === 'user' && actor.role !== 'partnership-admin') throw new ForbiddenError();
+    const base = (await this.definitions(actor)).find((d) => d.key === key);
+    if (!base) throw new NotFoundError('Standard not found');
+    await repo.insertDefinitionVersion(this.db, { ...base, partnershipId: actor.partnershipId, parameters: input.parameters, effectiveFrom: input.effectiveFrom, createdBy: actor.kind === 'user' ? actor.userId : null });
+  }
+
+  /** Per standard: children by status, overall and by area, with compliance; scoped as scopeOf says. */
+  async dashboard(actor: Actor) {
+    const scope = scopeOf(actor);
+    const [definitions, rows, areaRows] = await Promise.all([this.definitions(actor), repo.dashboardCounts(this.db, scope), repo.areas(this.db, actor.partnershipId)]);
+    const areas = [...areaRows.map((a) => ({ id: a.id, name: a.name })), ...(rows.some((r) => r.area_id === null) ? [{ id: 'none', name: 'No area' }] : [])];
+    const standards = definitions.map((d) => {
+      const total = zero();
+      const byArea = new Map(areas.map((a) => [a.id, zero()]));
+      for (const r of rows.filter((x) => x.standard_key === d.key)) {
+        const n = Number(r.n);
+        total[r.status] += n;
+        const a = byArea.get(r.area_id ?? 'none');
+        if (a) a[r.status] += n;
+      }
+      const flag = d.kind === 'flag';
+      return { definition: d, total: withTotals(total, flag), byArea: Object.fromEntries([...byArea].map(([k, v]) => [k, withTotals(v, flag)])) as Record<string, Counts> };
+    });
+    return { scope: scope.teamId ? ('team' as const) : ('partnership' as const), areas, standards };
+  }
+
+  /** The children behind one dashboard number: the count in scope, and those of them the person may see. */
+  async drill(actor: Actor, filter: repo.DrillFilter) {
+    const scope = scopeOf(actor);
+    const definition = (await this.definitions(actor)).find((d) => d.key === filter.key);
+    if (!definition) throw new NotFoundError('Standard not found');
+    const [count, children, areaRows] = await Promise.all([repo.drillCount(this.db, scope, filter), repo.drillChildren(this.db, actor, scope, filter), repo.areas(this.db, actor.partnershipId)]);
+    const area = filter.area === 'none' ? { id: 'none', name: 'No area' } : areaRows.find((a) => a.id === filter.area);
+    return { definition, filter, area: area ?? null, count, children, hidden: count - children.length };
+  }
+}
