@@ -212,7 +212,7 @@ describeInBrowser('a child protection plan from strategy discussion to step-down
       expect.arrayContaining([
         `${long(D.strategy)}: section 47 enquiry started; initial conference due by ${long(D.icpcDue)}; concluded ${long(D.icpc)}.`,
         `${long(D.icpc)}: Initial child protection conference (completed, chair ${CHAIR})`,
-        `${long(D.icpc)}: child protection plan, Neglect.`,
+        `${long(D.icpc)}: child protection plan started, Neglect.`,
       ]),
     );
     expect(await c.main.locator('ol.app-timeline details').count()).toBe(0); // the enquiry is concluded: nothing left to conclude
@@ -632,7 +632,8 @@ describeInBrowser('a child protection plan from strategy discussion to step-down
 
     await review.follow(`Back to ${CHILD.firstName}’s record`);
     expect(await c.main.getByText('On a child protection plan').count()).toBe(0);
-    expect(await c.journey()).toContain(`${long(D.icpc)}: child protection plan, Neglect, ended ${long(D.review)} with a child in need plan.`);
+    expect(await c.journey()).toContain(`${long(D.icpc)}: child protection plan started, Neglect.`);
+    expect(await c.journey()).toContain(`${long(D.review)}: child protection plan ended with a child in need plan.`);
     expect(await c.journey()).toContain(`${long(D.review)}: Review child protection conference (completed, chair ${CHAIR})`);
     await check(page, 'child-plan-ended');
     await c.follow('child protection plan');
