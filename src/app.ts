@@ -20,6 +20,8 @@ import { PlansService } from './modules/plans/service.js';
 import { plansApiRoutes, plansRoutes } from './modules/plans/routes.js';
 import { VoiceService } from './modules/voice/service.js';
 import { voiceApiRoutes, voiceRoutes } from './modules/voice/routes.js';
+import { PortalService } from './modules/portal/service.js';
+import { portalRoutes } from './modules/portal/routes.js';
 import { EscalationsService } from './modules/escalations/service.js';
 import { escalationsApiRoutes, escalationsRoutes } from './modules/escalations/routes.js';
 import { CaseworkService } from './modules/casework/service.js';
@@ -28,6 +30,8 @@ import { ImportsService } from './modules/imports/service.js';
 import { importsRoutes } from './modules/imports/routes.js';
 import { StandardsService } from './modules/standards/service.js';
 import { standardsApiRoutes, standardsRoutes } from './modules/standards/routes.js';
+import { NotificationsService } from './modules/notifications/service.js';
+import { notificationsApiRoutes, notificationsRoutes } from './modules/notifications/routes.js';
 import { homeRoutes } from './modules/home/routes.js';
 import { PartnershipService } from './modules/partnership/service.js';
 import { partnershipApiRoutes, partnershipRoutes } from './modules/partnership/routes.js';
@@ -86,9 +90,11 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   const coreGroups = new CoreGroupsService(records, accessLog);
   const plans = new PlansService(records);
   const voice = new VoiceService(records);
+  const portal = new PortalService(records, clock);
   const escalations = new EscalationsService(records, accessLog);
   const casework = new CaseworkService(records);
   const imports = new ImportsService(db, clock, accessLog);
+  const notifications = new NotificationsService(db, clock);
 
   // Web plumbing
   await registerSecurity(app, config);
@@ -115,10 +121,12 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   coreGroupRoutes(app, coreGroups);
   plansRoutes(app, plans);
   voiceRoutes(app, voice);
+  portalRoutes(app, portal);
   escalationsRoutes(app, escalations);
   caseworkRoutes(app, casework);
   await importsRoutes(app, imports);
   standardsRoutes(app, standards);
+  notificationsRoutes(app, notifications, { enabled: config.mail.smtpUrl !== null && config.mail.publicUrl !== null });
 
   // API
   registerApi(
@@ -134,6 +142,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
       ...escalationsApiRoutes(escalations),
       ...caseworkApiRoutes(casework),
       ...standardsApiRoutes(standards),
+      ...notificationsApiRoutes(notifications),
     ],
     { version, childGate: (actor, childId) => cases.assertCanSee(actor, childId) },
   );

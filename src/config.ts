@@ -26,6 +26,10 @@ const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ASSURE_DEMO: bool.optional(),
+  SMTP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^smtps?:\/\/[^/]+/, 'SMTP_URL must look like smtp://host:port or smtps://user:pass@host:port').optional()),
+  MAIL_FROM: z.string().min(3).default('Assure <assure@localhost>'),
+  PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be the http(s) address people use, like https://assure.example.org' }).optional()),
+  REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(7),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -44,6 +48,8 @@ export interface Config {
   logLevel: string;
   /** Create the synthetic demo partnership on first start. Never in production. */
   seedDemo: boolean;
+  /** E-mail reminders: off when there is no SMTP server. */
+  mail: { smtpUrl: string | null; from: string; publicUrl: string | null; reminderHour: number };
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +73,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && e.ASSURE_DEMO) {
     throw new ConfigError('ASSURE_DEMO cannot be turned on when NODE_ENV=production: demo data never goes into production.');
   }
+  if (e.SMTP_URL && !e.PUBLIC_URL) {
+    throw new ConfigError('PUBLIC_URL is required when SMTP_URL is set: reminders link to pages by their full address (e.g. https://assure.example.org).');
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -84,5 +93,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     seedDemo: !production && (e.ASSURE_DEMO ?? e.NODE_ENV === 'development'),
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM, publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null, reminderHour: e.REMINDER_HOUR },
   };
 }

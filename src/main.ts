@@ -12,6 +12,8 @@ import { startMaintenance } from './jobs/maintenance.js';
 import { systemClock } from './lib/clock.js';
 import { AccessLogService } from './modules/access-log/service.js';
 import { AuthService } from './modules/auth/service.js';
+import { smtpMailer } from './modules/notifications/mailer.js';
+import { ReminderService } from './modules/notifications/reminders.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -19,9 +21,13 @@ async function main(): Promise<void> {
   await migrateToLatest(database.db);
 
   const app = await buildApp({ config, database, clock: systemClock });
-  const stopMaintenance = startMaintenance(database, new AuthService(database.db, systemClock, config, new AccessLogService(database.db, systemClock)), app.log);
+  // No SMTP_URL: no reminder e-mails
+  const mailer = config.mail.smtpUrl ? smtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from }) : null;
+  const reminders = new ReminderService(database.db, systemClock, mailer, config.mail, app.log);
+  const stopMaintenance = startMaintenance(database, new AuthService(database.db, systemClock, config, new AccessLogService(database.db, systemClock)), app.log, reminders);
   app.addHook('onClose', async () => {
     stopMaintenance();
+    mailer?.close?.();
     await database.close();
   });
 

@@ -9,6 +9,7 @@ import { registerAuditLog } from './audit-log.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerPartnership } from './partnership.js';
+import { registerReminders } from './reminders.js';
 import { registerSeed } from './seed.js';
 import { registerStandards } from './standards.js';
 import { registerTeam } from './team.js';
@@ -65,5 +66,6 @@ export function buildProgram(output?: { writeOut(s: string): void; writeErr(s: s
   registerAuditLog(program);
   registerStandards(program);
   registerImport(program);
+  registerReminders(program);
   return program;
 }

@@ -4,6 +4,8 @@ import * as m002 from './migrations/002_child_protection.js';
 import * as m003 from './migrations/003_totp_replay.js';
 import * as m004 from './migrations/004_standards.js';
 import * as m005 from './migrations/005_imports.js';
+import * as m006 from './migrations/006_notifications.js';
+import * as m007 from './migrations/007_portal.js';
 
 /** Migrations are listed here in order; one set serves PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +14,8 @@ const migrations: Record<string, Migration> = {
   '003_totp_replay': m003,
   '004_standards': m004,
   '005_imports': m005,
+  '006_notifications': m006,
+  '007_portal': m007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

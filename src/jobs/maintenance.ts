@@ -12,10 +12,11 @@ import { systemClock } from '../lib/clock.js';
 import { AccessLogService } from '../modules/access-log/service.js';
 import { ChildRecords } from '../modules/cases/record.js';
 import { StandardsService } from '../modules/standards/service.js';
+import type { ReminderService } from '../modules/notifications/reminders.js';
 
 const HOUR = 3_600_000;
 
-export function startMaintenance(database: DatabaseHandle, auth: AuthService, log: FastifyBaseLogger): () => void {
+export function startMaintenance(database: DatabaseHandle, auth: AuthService, log: FastifyBaseLogger, reminders?: ReminderService): () => void {
   const run = async (name: string, job: () => Promise<unknown>) => {
     const started = Date.now();
     try {
@@ -30,6 +31,8 @@ export function startMaintenance(database: DatabaseHandle, auth: AuthService, lo
   const timers = [
     setInterval(() => void run('prune-sessions', () => auth.pruneSessions()), HOUR),
     setInterval(() => void run('standards-recompute', () => standards.recomputeAll()), 24 * HOUR),
+    // Reminder digests: checked hourly, sent from the configured hour, at most once a day (or week) each
+    ...(reminders?.enabled ? [setInterval(() => void run('reminders', () => reminders.sendDue()), HOUR)] : []),
     ...(database.kind === 'embedded' ? [setInterval(() => void run('vacuum-analyze', () => sql`vacuum analyze`.execute(database.db)), 24 * HOUR)] : []),
   ];
   for (const t of timers) t.unref();

@@ -18,6 +18,8 @@ export async function registerSecurity(app: FastifyInstance, config: Pick<Config
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
+        // ECharts' server-rendered SVG (the standards dashboards) carries style attributes
+        styleSrcAttr: ["'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],

@@ -7,12 +7,10 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import type { Actor } from '../../lib/actor.js';
 import { londonDate } from '../../lib/working-days.js';
-import { visibleChildren } from '../cases/access.js';
 import type { Trx } from '../cases/record.js';
 import { DEFAULT_STANDARDS, DEFAULTS_EFFECTIVE_FROM } from './definitions.js';
-import type { CaseFacts, StandardResult, Status } from './engine.js';
+import type { CaseFacts, StandardResult } from './engine.js';
 
 type Q = Db | Trx;
 
@@ -268,53 +266,6 @@ export async function areas(q: Q, partnershipId: string) {
   return q.selectFrom('areas').select(['id', 'name']).where('partnership_id', '=', partnershipId).orderBy('name').execute();
 }
 
-export interface DrillFilter {
-  key: string;
-  /** An area id, 'none' for children without an area, or undefined for every area. */
-  area?: string | undefined;
-  status?: Status | undefined;
-}
-
-function drillWhere(scope: Scope, f: DrillFilter) {
-  return (eb: ExpressionBuilder<Database, 'children' | 'standard_results'>) => {
-    const conds = [eb('standard_results.partnership_id', '=', scope.partnershipId), eb('standard_results.standard_key', '=', f.key)];
-    // Without a status, every child the standard applies to
-    conds.push(f.status ? eb('standard_results.status', '=', f.status) : eb('standard_results.status', '!=', 'not-applicable'));
-    if (f.area === 'none') conds.push(eb('children.area_id', 'is', null));
-    else if (f.area) conds.push(eb('children.area_id', '=', f.area));
-    return eb.and(conds);
-  };
-}
-
-/** How many children in scope are behind a dashboard number (whether or not the actor may open them). */
-export async function drillCount(q: Q, scope: Scope, f: DrillFilter): Promise<number> {
-  const row = await q
-    .selectFrom('standard_results')
-    .innerJoin('children', 'children.id', 'standard_results.child_id')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where(drillWhere(scope, f))
-    .where(inScope(scope))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/** The children behind a dashboard number that the actor may see (visibleChildren), most pressing due date first. */
-export async function drillChildren(q: Q, actor: Actor, scope: Scope, f: DrillFilter, limit = 500) {
-  return q
-    .selectFrom('standard_results')
-    .innerJoin('children', 'children.id', 'standard_results.child_id')
-    .leftJoin('areas', 'areas.id', 'children.area_id')
-    .leftJoin('teams', 'teams.id', 'children.team_id')
-    .leftJoin('users as lead', 'lead.id', 'children.lead_user_id')
-    .select(['children.id', 'children.first_name', 'children.last_name', 'children.la_child_id', 'areas.name as area_name', 'teams.name as team_name', 'lead.name as lead_name', 'standard_results.status', 'standard_results.due_on', 'standard_results.reason'])
-    .where(drillWhere(scope, f))
-    .where(inScope(scope))
-    .where(visibleChildren(actor))
-    .orderBy('standard_results.due_on', 'asc')
-    .orderBy('children.last_name')
-    .limit(limit)
-    .execute();
-}
 
 export async function storedResults(q: Q, partnershipId: string, childId: string) {
   return q.selectFrom('standard_results').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute();

@@ -10,7 +10,8 @@ import { requireActor } from '../../web/auth.js';
 import { formValues, handleForm } from '../../web/forms.js';
 import { STANDARD_KEYS } from './definitions.js';
 import { STATUSES, type StandardResult, type Status } from './engine.js';
-import type { Counts, Definition, StandardsService } from './service.js';
+import { standardsDashboardApiRoutes, standardsDashboardRoutes } from './dashboard-routes.js';
+import type { Definition, StandardsService } from './service.js';
 
 export const STATUS_LABELS: Record<Status, string> = {
   met: 'Met',
@@ -30,9 +31,6 @@ const STATUS_TAGS: Record<Status, string> = {
   'not-applicable': 'govuk-tag--grey',
   excepted: 'govuk-tag--purple',
 };
-/** The dashboard's columns, most pressing first. */
-const DASHBOARD_STATUSES: Status[] = ['overdue', 'missed', 'due', 'met-late', 'met', 'excepted'];
-
 const EVIDENCE_PATHS: Record<string, (childId: string, id: string) => string | null> = {
   conference: (c, id) => `/children/${c}/conferences/${id}`,
   meeting: (c, id) => `/children/${c}/meetings/${id}`,
@@ -49,25 +47,10 @@ export const evidenceHref = (childId: string, type: string, id: string): string 
 const labels = { status: STATUS_LABELS, tag: STATUS_TAGS, source: { statutory: 'Statutory', local: 'Local' } };
 
 const childParams = z.strictObject({ id: z.uuid({ error: 'Child not found' }) });
-/** Any key: an unknown standard is a 404 from the service, not a 400. */
-const keyParams = z.strictObject({ key: z.string().max(100) });
-const drillQuery = z.object({
-  area: z.preprocess((v) => (v === '' ? undefined : v), z.union([z.literal('none'), z.uuid({ error: 'area must be an area id or none' })]).optional()),
-  status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(STATUSES, { error: 'status must be a status of a standard' }).optional()),
-});
 export const exceptionSchema = z.strictObject({
   key: z.enum(STANDARD_KEYS, { error: 'Select the standard' }),
   reason: text('the reason', 2000),
 });
-
-/** The link behind a dashboard number. */
-function drillHref(key: string, area: string | null, status: Status | null): string {
-  const q = new URLSearchParams();
-  if (area) q.set('area', area);
-  if (status) q.set('status', status);
-  const s = q.toString();
-  return `/standards/${key}${s ? `?${s}` : ''}`;
-}
 
 function resultView(childId: string, r: StandardResult) {
   const withLinks = (evidence: StandardResult['evidence']) => evidence.map((e) => ({ ...e, href: evidenceHref(childId, e.type, e.id) }));
@@ -118,42 +101,8 @@ export function standardsRoutes(app: FastifyInstance, standards: StandardsServic
     });
   });
 
-  app.get('/standards', async (req, reply) => {
-    const actor = requireActor(req, 'team-manager', 'qa-lead', 'partnership-admin');
-    const d = await standards.dashboard(actor);
-    const cell = (key: string, area: string | null, status: Status | null, n: number) => ({ n, href: n ? drillHref(key, area, status) : null });
-    return reply.page('standards/views/dashboard.njk', {
-      title: 'Practice standards',
-      section: 'standards',
-      ...d,
-      statuses: DASHBOARD_STATUSES,
-      rows: d.standards.map((s) => ({
-        definition: s.definition,
-        total: s.total,
-        statusCells: DASHBOARD_STATUSES.map((st) => cell(s.definition.key, null, st, s.total[st])),
-        areaCells: d.areas.map((a) => {
-          const c: Counts | undefined = s.byArea[a.id];
-          return { area: a, compliance: c?.compliance ?? null, ...cell(s.definition.key, a.id, s.definition.kind === 'flag' ? 'due' : null, s.definition.kind === 'flag' ? (c?.due ?? 0) : (c ? c.total - c['not-applicable'] : 0)) };
-        }),
-        flaggedCell: cell(s.definition.key, null, 'due', s.total.due),
-      })),
-      labels,
-    });
-  });
-
-  app.get('/standards/:key', async (req, reply) => {
-    const actor = requireActor(req, 'team-manager', 'qa-lead', 'partnership-admin');
-    const { key } = parse(keyParams, req.params);
-    const q = parse(drillQuery, req.query);
-    const d = await standards.drill(actor, { key, area: q.area, status: q.status });
-    return reply.page('standards/views/drill.njk', {
-      title: d.definition.name,
-      section: 'standards',
-      ...d,
-      labels,
-      backLink: { href: '/standards', text: 'Practice standards' },
-    });
-  });
+  // The dashboards by area, team and agency, the drill-down, month by month, and the exports
+  standardsDashboardRoutes(app, standards);
 }
 
 // API
@@ -232,5 +181,6 @@ export function standardsApiRoutes(standards: StandardsService): ApiRoute[] {
         return { scope: d.scope, areas: d.areas, standards: d.standards.map((s) => ({ key: s.definition.key, name: s.definition.name, kind: s.definition.kind, total: s.total, byArea: s.byArea })) };
       },
     }),
+    ...standardsDashboardApiRoutes(standards),
   ];
 }

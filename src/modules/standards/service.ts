@@ -32,8 +32,8 @@ export function compliance(c: Record<Status, number>): number | null {
   return decided ? Math.round((1000 * c.met) / decided) / 10 : null;
 }
 
-const zero = (): Record<Status, number> => Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
-const withTotals = (c: Record<Status, number>, flag: boolean): Counts => ({ ...c, total: STATUSES.reduce((n, s) => n + c[s], 0), compliance: flag ? null : compliance(c) });
+export const zero = (): Record<Status, number> => Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+export const withTotals = (c: Record<Status, number>, flag: boolean): Counts => ({ ...c, total: STATUSES.reduce((n, s) => n + c[s], 0), compliance: flag ? null : compliance(c) });
 
 /** Exceptions are a management decision: the child's team manager or conference chair. */
 export function canRecordException(a: ChildAccess): boolean {
@@ -46,7 +46,7 @@ export function canSeeDashboard(actor: Actor): boolean {
 }
 
 /** A team manager's figures are their team's children; a QA lead's or admin's the partnership's. */
-function scopeOf(actor: Actor): repo.Scope {
+export function scopeOf(actor: Actor): repo.Scope {
   if (!canSeeDashboard(actor)) throw new ForbiddenError('The standards dashboard is for team managers, quality-assurance leads and partnership admins');
   if (actor.kind === 'user' && actor.role === 'team-manager') return { partnershipId: actor.partnershipId, teamId: actor.teamId ?? '00000000-0000-0000-0000-000000000000' };
   return { partnershipId: actor.partnershipId, teamId: null };
@@ -83,11 +83,11 @@ function currentDefinitions(rows: repo.DefinitionRow[], on: string): Definition[
 export class StandardsService {
   constructor(private readonly records: ChildRecords) {}
 
-  private get db(): Db {
+  get db(): Db {
     return this.records.db;
   }
 
-  private today(): string {
+  today(): string {
     return londonDate(this.records.clock.now());
   }
 
@@ -103,6 +103,14 @@ export class StandardsService {
     const results = evaluate(facts, rules, this.today(), closures);
     await repo.replaceResults(q, partnershipId, childId, results, this.records.clock.now());
     return results;
+  }
+
+  /** The partnership's rule versions and closure days, for evaluating facts as at other dates (the month-by-month figures). */
+  async ruleContext(partnershipId: string): Promise<{ rules: RuleVersion[]; closures: Set<string> }> {
+    return this.db.transaction().execute(async (trx) => {
+      const r = await this.rules(trx, partnershipId);
+      return { rules: r.rules, closures: r.closures };
+    });
   }
 
   /** The afterChange hook: re-evaluates a child inside the transaction that changed its record. */
@@ -196,15 +204,5 @@ export class StandardsService {
       return { definition: d, total: withTotals(total, flag), byArea: Object.fromEntries([...byArea].map(([k, v]) => [k, withTotals(v, flag)])) as Record<string, Counts> };
     });
     return { scope: scope.teamId ? ('team' as const) : ('partnership' as const), areas, standards };
-  }
-
-  /** The children behind one dashboard number: the count in scope, and those of them the person may see. */
-  async drill(actor: Actor, filter: repo.DrillFilter) {
-    const scope = scopeOf(actor);
-    const definition = (await this.definitions(actor)).find((d) => d.key === filter.key);
-    if (!definition) throw new NotFoundError('Standard not found');
-    const [count, children, areaRows] = await Promise.all([repo.drillCount(this.db, scope, filter), repo.drillChildren(this.db, actor, scope, filter), repo.areas(this.db, actor.partnershipId)]);
-    const area = filter.area === 'none' ? { id: 'none', name: 'No area' } : areaRows.find((a) => a.id === filter.area);
-    return { definition, filter, area: area ?? null, count, children, hidden: count - children.length };
   }
 }

@@ -1,0 +1,128 @@
+/**
+ * Queries of the standards dashboards broken down by area, team or agency, and of the drill-down
+ * filtered the same way. How a child is counted in each breakdown:
+ * - area: the child's area (children.area_id);
+ * - team: the child's team (children.team_id), whose agency is, in practice, children's social care;
+ * - agency: the agency of the child's lead practitioner (users.agency_id of children.lead_user_id),
+ *   because a child's team always belongs to children's social care and would put every child in
+ *   one agency. A child without an area, team or lead practitioner is counted under 'none'.
+ */
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import type { Actor } from '../../lib/actor.js';
+import { visibleChildren } from '../cases/access.js';
+import type { Trx } from '../cases/record.js';
+import type { Status } from './engine.js';
+import type { Scope } from './repository.js';
+
+type Q = Db | Trx;
+
+export const BREAKDOWNS = ['area', 'team', 'agency'] as const;
+export type Breakdown = (typeof BREAKDOWNS)[number];
+
+/** The group filters of the drill-down and the trend: an id, 'none' for children without one, or undefined for all. */
+export interface GroupFilter {
+  area?: string | undefined;
+  team?: string | undefined;
+  agency?: string | undefined;
+}
+
+type Eb = ExpressionBuilder<Database & { lead: Database['users'] }, 'children' | 'lead'>;
+
+const COLUMN = { area: 'children.area_id', team: 'children.team_id', agency: 'lead.agency_id' } as const;
+
+const inScope = (scope: Scope) => (eb: Eb) =>
+  scope.teamId ? eb.and([eb('children.partnership_id', '=', scope.partnershipId), eb('children.team_id', '=', scope.teamId)]) : eb('children.partnership_id', '=', scope.partnershipId);
+
+function groupConds(eb: Eb, g: GroupFilter) {
+  const conds = [];
+  for (const by of BREAKDOWNS) {
+    const v = g[by];
+    if (v === 'none') conds.push(eb(COLUMN[by], 'is', null));
+    else if (v) conds.push(eb(COLUMN[by], '=', v));
+  }
+  return conds;
+}
+
+/** Children by standard, group and status, for the children in scope. */
+export async function groupedCounts(q: Q, scope: Scope, by: Breakdown) {
+  return q
+    .selectFrom('standard_results')
+    .innerJoin('children', 'children.id', 'standard_results.child_id')
+    .leftJoin('users as lead', 'lead.id', 'children.lead_user_id')
+    .select(['standard_results.standard_key', `${COLUMN[by]} as group_id`, 'standard_results.status', sql<number>`count(*)::int`.as('n')])
+    .where('standard_results.partnership_id', '=', scope.partnershipId)
+    .where(inScope(scope))
+    .groupBy(['standard_results.standard_key', COLUMN[by], 'standard_results.status'])
+    .execute();
+}
+
+/** The areas, teams or agencies of the partnership, by name. */
+export async function groups(q: Q, partnershipId: string, by: Breakdown): Promise<{ id: string; name: string }[]> {
+  const table = by === 'area' ? 'areas' : by === 'team' ? 'teams' : 'agencies';
+  return q.selectFrom(table).select(['id', 'name']).where('partnership_id', '=', partnershipId).orderBy('name').execute();
+}
+
+export interface DrillFilter extends GroupFilter {
+  key: string;
+  status?: Status | undefined;
+}
+
+function drillWhere(scope: Scope, f: DrillFilter) {
+  return (eb: Eb & ExpressionBuilder<Database, 'standard_results'>) => {
+    const conds = [eb('standard_results.partnership_id', '=', scope.partnershipId), eb('standard_results.standard_key', '=', f.key)];
+    // Without a status, every child the standard applies to
+    conds.push(f.status ? eb('standard_results.status', '=', f.status) : eb('standard_results.status', '!=', 'not-applicable'));
+    return eb.and([...conds, ...groupConds(eb, f), inScope(scope)(eb)]);
+  };
+}
+
+const drillBase = (q: Q) =>
+  q.selectFrom('standard_results').innerJoin('children', 'children.id', 'standard_results.child_id').leftJoin('users as lead', 'lead.id', 'children.lead_user_id');
+
+/** How many children in scope are behind a number (whether or not the actor may open them). */
+export async function drillCount(q: Q, scope: Scope, f: DrillFilter): Promise<number> {
+  const row = await drillBase(q).select(sql<number>`count(*)::int`.as('n')).where(drillWhere(scope, f)).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The children behind a number that the actor may see (visibleChildren), most pressing due date first. */
+export async function drillChildren(q: Q, actor: Actor, scope: Scope, f: DrillFilter, limit = 500) {
+  return drillBase(q)
+    .leftJoin('areas', 'areas.id', 'children.area_id')
+    .leftJoin('teams', 'teams.id', 'children.team_id')
+    .leftJoin('agencies as lead_agency', 'lead_agency.id', 'lead.agency_id')
+    .select([
+      'children.id',
+      'children.first_name',
+      'children.last_name',
+      'children.la_child_id',
+      'areas.name as area_name',
+      'teams.name as team_name',
+      'lead.name as lead_name',
+      'lead_agency.name as agency_name',
+      'standard_results.status',
+      'standard_results.due_on',
+      'standard_results.reason',
+    ])
+    .where(drillWhere(scope, f))
+    .where(visibleChildren(actor))
+    .orderBy('standard_results.due_on', 'asc')
+    .orderBy('children.last_name')
+    .orderBy('children.id')
+    .limit(limit)
+    .execute();
+}
+
+/** The ids of the children in scope matching the group filter (for the month-by-month figures). */
+export async function scopedChildIds(q: Q, scope: Scope, g: GroupFilter): Promise<string[]> {
+  const rows = await q
+    .selectFrom('children')
+    .leftJoin('users as lead', 'lead.id', 'children.lead_user_id')
+    .select('children.id')
+    .where((eb) => eb.and([inScope(scope)(eb), ...groupConds(eb, g)]))
+    .orderBy('children.id')
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,57 @@
+/**
+ * Charts as server-rendered SVG (ECharts' server-side rendering: no script in the browser). The SVG
+ * is decorative for assistive technology (aria-hidden): each chart sits in a <figure> with a caption
+ * and the same figures follow as a table, which is the text alternative.
+ */
+import * as echarts from 'echarts';
+
+const FONT = 'Arial, sans-serif';
+/** GOV.UK colours: blue for the series, dark grey for the text. */
+const BLUE = '#1d70b8';
+const TEXT = '#0b0c0c';
+
+function render(option: echarts.EChartsOption, width: number, height: number): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption({ animation: false, textStyle: { fontFamily: FONT, color: TEXT }, ...option });
+    // The <style> element ECharts adds holds only hover effects (no use in a static picture) and a
+    // CSP with style-src 'self' would block it; the style attributes are allowed (style-src-attr).
+    return chart
+      .renderToSVGString()
+      .replace(/<style[^>]*>[\s\S]*?<\/style>/g, '')
+      // Scales to the width of the page (the viewBox keeps its proportions)
+      .replace(/^<svg ([^>]*?)width="\d+" height="\d+"/, '<svg $1width="100%"')
+      .replace('<svg ', '<svg aria-hidden="true" focusable="false" ');
+  } finally {
+    chart.dispose();
+  }
+}
+
+/** A horizontal bar chart of percentages (null: no bar), one bar for each label. */
+export function barChartSvg(items: { label: string; value: number | null }[], width = 720): string {
+  const height = Math.max(120, 40 + items.length * 28);
+  return render(
+    {
+      grid: { left: 8, right: 48, top: 8, bottom: 24, containLabel: true },
+      xAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%', color: TEXT } },
+      yAxis: { type: 'category', inverse: true, data: items.map((i) => i.label), axisLabel: { color: TEXT, width: 300, overflow: 'truncate' } },
+      series: [{ type: 'bar', data: items.map((i) => i.value), itemStyle: { color: BLUE }, label: { show: true, position: 'right', formatter: '{c}%', color: TEXT } }],
+    },
+    width,
+    height,
+  );
+}
+
+/** A line chart of percentages over time (null: a gap). */
+export function lineChartSvg(points: { label: string; value: number | null }[], width = 720, height = 320): string {
+  return render(
+    {
+      grid: { left: 8, right: 24, top: 24, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: points.map((p) => p.label), axisLabel: { color: TEXT } },
+      yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%', color: TEXT } },
+      series: [{ type: 'line', data: points.map((p) => p.value), connectNulls: false, lineStyle: { color: BLUE, width: 3 }, itemStyle: { color: BLUE }, symbolSize: 8 }],
+    },
+    width,
+    height,
+  );
+}
