@@ -6,6 +6,7 @@ import * as m004 from './migrations/004_standards.js';
 import * as m005 from './migrations/005_imports.js';
 import * as m006 from './migrations/006_notifications.js';
 import * as m007 from './migrations/007_portal.js';
+import * as m008 from './migrations/008_views_considered.js';
 
 /** Migrations are listed here in order; one set serves PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '005_imports': m005,
   '006_notifications': m006,
   '007_portal': m007,
+  '008_views_considered': m008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -318,6 +318,8 @@ export interface CoreGroupMeetingsTable extends Common {
   safety_scale: number | null;
   parents_attendance: string | null;
   absent_parent_consideration: string | null;
+  /** How the child's and family's own views, sent for this meeting, were considered. */
+  views_considered: string | null;
   membership_confirmed: Generated<boolean>;
   finalised_at: Timestamp | null;
   finalised_by: string | null;

@@ -173,6 +173,7 @@ const RULES: Record<string, Rule> = {
   'POST /children/:id/meetings/:meetingId/attendance': r(CASE_HOLDERS),
   'POST /children/:id/meetings/:meetingId/minutes': r(CASE_HOLDERS),
   'POST /children/:id/meetings/:meetingId/parents': r(CASE_HOLDERS),
+  'POST /children/:id/meetings/:meetingId/views': r(CASE_HOLDERS),
   'POST /children/:id/meetings/:meetingId/action-reviews': r(CASE_HOLDERS),
   'POST /api/v1/children/:id/meetings/:meetingId/action-reviews': r(CASE_HOLDERS),
   'POST /children/:id/meetings/:meetingId/finalise': r(CASE_HOLDERS),

@@ -82,8 +82,18 @@ describeInBrowser('secure links for the child and family, on a phone, without Ja
     await parent.getByRole('button', { name: 'Send my views' }).click();
     await expect.poll(() => parent.getByRole('heading', { name: 'Thank you' }).isVisible()).toBe(true);
 
-    // The social worker sees both with the meeting
+    // The social worker sees both with the meeting, flagged as new, and records how they were considered
     await worker.goto(`/children/${child.childId}/meetings/${meetingId}`);
+    expect(await worker.locator('#own-views').isVisible()).toBe(true);
+    expect(await worker.getByText('New: 2 sent for this meeting').isVisible()).toBe(true);
+    expect(await worker.content()).toContain('The child or family sent their own views 2 times for this meeting');
+    await worker.getByLabel('How the core group considered these views').fill('The core group read both out; the plan now includes a bedroom for Robin in the housing move.');
+    await worker.getByRole('button', { name: 'Save how the views were considered' }).click();
+    await expect.poll(() => worker.getByText('Saved how the child’s and family’s own views were considered').first().isVisible()).toBe(true);
+    const considered = await worker.content();
+    expect(considered).toContain('the plan now includes a bedroom for Robin');
+    expect(considered).not.toContain('for this meeting, and the minutes do not say how they were considered');
+    await e2e.check(worker, 'portal-views-considered');
     await worker.getByRole('link', { name: 'views linked to this meeting, including those sent through a secure link' }).click();
     const body = await worker.content();
     expect(body).toContain('To have my own room');

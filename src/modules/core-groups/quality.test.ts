@@ -28,6 +28,8 @@ const good: MinutesFacts = {
   ],
   absentParents: [],
   absentParentConsideration: null,
+  ownViewsSent: 0,
+  viewsConsidered: null,
   membershipConfirmed: true,
   mandatory: [],
 };
@@ -42,6 +44,7 @@ describe('the minutes quality check', () => {
 
   const flagged: [string, MinutesFacts, string, RegExp][] = [
     ['an action due since the last meeting without a review', { ...good, unreviewedActions: [{ what: 'GP to review Ada’s weight' }] }, 'previous-actions-not-reviewed', /Previous actions are not reviewed.*GP to review Ada’s weight/],
+    ['the child’s own views sent but not considered', { ...good, ownViewsSent: 2 }, 'own-views-not-considered', /sent their own views 2 times for this meeting, and the minutes do not say how they were considered/],
     ['no plan version and nothing under changes to the plan', { ...withMinutes({ 'plan-changes': '  ' }), planVersionsLinked: 0 }, 'plan-not-revised', /The plan is not revised/],
     ['no child’s voice heading text and no linked entry', withMinutes({ 'child-voice': '' }), 'no-child-voice', /child’s voice is missing/],
     ['an empty progress heading', withMinutes({ progress: '' }), 'no-impact-analysis', /do not evaluate progress against the plan/],
@@ -74,6 +77,7 @@ describe('the minutes quality check', () => {
     ['an agency that sent a report with its apologies', good, 'absent-agency-no-report'],
     ['a parent member with apologies without a report (parents send no reports)', { ...good, members: [{ name: 'Mum', agencyName: null, isParent: true, attendance: 'apologies-no-report' }] }, 'absent-agency-no-report'],
     ['an absent parent whose involvement was considered', { ...good, absentParents: ['Dad'], absentParentConsideration: 'Dad was phoned before the meeting and his views read out.' }, 'absent-parent-not-addressed'],
+    ['the child’s own views, considered', { ...good, ownViewsSent: 1, viewsConsidered: 'Ada’s worry about the dog was discussed; the plan now includes it.' }, 'own-views-not-considered'],
   ];
   it.each(notFlagged)('does not flag %s', (_label, facts, id) => {
     expect(ids(facts)).not.toContain(id);
@@ -112,6 +116,6 @@ describe('the minutes quality check', () => {
   });
 
   it('has a label for every check', () => {
-    expect(QUALITY_CHECK_IDS).toHaveLength(8);
+    expect(QUALITY_CHECK_IDS).toHaveLength(9);
   });
 });

@@ -15,6 +15,7 @@ export const QUALITY_CHECKS = {
   'absent-agency-no-report': 'Every agency that sent apologies sent a report',
   'absent-parent-not-addressed': 'An absent parent’s involvement is considered',
   'membership-not-confirmed': 'Core group membership is reviewed and confirmed',
+  'own-views-not-considered': 'The child’s and family’s own views sent for the meeting are considered',
 } as const;
 
 export type QualityCheckId = keyof typeof QUALITY_CHECKS;
@@ -48,6 +49,10 @@ export interface MinutesFacts {
   absentParents: string[];
   absentParentConsideration: string | null;
   membershipConfirmed: boolean;
+  /** Views the child or family sent themselves (through a link) for this meeting. */
+  ownViewsSent: number;
+  /** How the minutes say those views were considered. */
+  viewsConsidered: string | null;
   /** Check ids the partnership made mandatory. */
   mandatory: readonly string[];
 }
@@ -146,6 +151,13 @@ export function qualityFindings(f: MinutesFacts): QualityFinding[] {
     findings.push({
       id: 'absent-parent-not-addressed',
       message: `${listOf(f.absentParents)} ${f.absentParents.length === 1 ? 'was' : 'were'} not at the meeting and the minutes do not say how ${f.absentParents.length === 1 ? 'their' : 'each one’s'} involvement was considered. Record how the absent parent was engaged, or why not.`,
+    });
+  }
+
+  if (f.ownViewsSent > 0 && !(f.viewsConsidered ?? '').trim()) {
+    findings.push({
+      id: 'own-views-not-considered',
+      message: `${f.ownViewsSent === 1 ? 'The child or family sent their own views' : `The child or family sent their own views ${f.ownViewsSent} times`} for this meeting, and the minutes do not say how they were considered. Record what the core group made of them and what changed because of them.`,
     });
   }
 

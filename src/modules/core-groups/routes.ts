@@ -26,6 +26,7 @@ import {
   minutesSchema,
   newMeetingSchema,
   parentsSchema,
+  viewsSchema,
   REVIEW_STATUS_LABELS,
   settingsSchema,
   shareSchema,
@@ -48,6 +49,7 @@ function meetingValues(v: MeetingView): Record<string, unknown> {
     version: v.meeting.version,
     membershipConfirmed: v.meeting.membership_confirmed ? 'yes' : '',
     parentsAttendance: v.meeting.parents_attendance ?? '',
+    viewsConsidered: v.meeting.views_considered ?? '',
     absentParentConsideration: v.meeting.absent_parent_consideration ?? '',
     safetyScale: v.meeting.safety_scale === null ? '' : String(v.meeting.safety_scale),
     familyCopy: v.familyCopyDraft,
@@ -291,6 +293,12 @@ export function coreGroupRoutes(app: FastifyInstance, svc: CoreGroupsService): v
     await svc.updateDraft(actor, id, meetingId, input, { completeAttendance: true });
     return 'attendance';
   });
+  section('views', write, async (actor, id, meetingId, req) => {
+    const input = parse(viewsSchema, formValues(req));
+    await svc.updateDraft(actor, id, meetingId, { version: input.version, viewsConsidered: input.viewsConsidered ?? null });
+    return 'own-views';
+  });
+
   section('parents', write, async (actor, id, meetingId, req) => {
     const input = parse(parentsSchema, formValues(req));
     await svc.updateDraft(actor, id, meetingId, { version: input.version, parentsAttendance: input.parentsAttendance ?? null, absentParentConsideration: input.absentParentConsideration ?? null });
@@ -363,6 +371,7 @@ export function coreGroupRoutes(app: FastifyInstance, svc: CoreGroupsService): v
 const FLASH: Record<string, string> = {
   attendance: 'Attendance and membership saved',
   parents: 'Parents’ attendance saved',
+  'own-views': 'Saved how the child’s and family’s own views were considered',
   minutes: 'Minutes saved',
   'previous-actions': 'Action reviews saved',
   finalised: 'The minutes are finalised',

@@ -116,6 +116,12 @@ export const meetingPatchSchema = z.strictObject({
   membershipConfirmed: z.boolean({ error: 'membershipConfirmed must be true or false' }).optional(),
   parentsAttendance: z.string().max(5000).nullable().optional(),
   absentParentConsideration: z.string().max(5000).nullable().optional(),
+  viewsConsidered: z.string().max(10000, 'How the views were considered must be 10000 characters or fewer').nullable().optional(),
+});
+
+export const viewsSchema = z.strictObject({
+  viewsConsidered: optionalText('how the child’s and family’s own views were considered', 10000),
+  version,
 });
 
 export const settingsSchema = z.strictObject({

@@ -317,6 +317,8 @@ export class CoreGroupsService {
       absentParents,
       absentParentConsideration: meeting.absent_parent_consideration,
       membershipConfirmed: meeting.membership_confirmed,
+      ownViewsSent: voice.filter((v) => v.kind === 'submission').length,
+      viewsConsidered: meeting.views_considered,
       mandatory: settings.mandatory,
     });
     return {
@@ -418,6 +420,11 @@ export class CoreGroupsService {
         values.parents_attendance = patch.parentsAttendance?.trim() || null;
         submitted['Parents’ attendance'] = values.parents_attendance ?? '';
         parts.push('parents');
+      }
+      if (patch.viewsConsidered !== undefined) {
+        values.views_considered = patch.viewsConsidered?.trim() || null;
+        submitted['How the child’s and family’s own views were considered'] = values.views_considered ?? '';
+        parts.push('views');
       }
       if (patch.absentParentConsideration !== undefined) {
         values.absent_parent_consideration = patch.absentParentConsideration?.trim() || null;
