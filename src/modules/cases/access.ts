@@ -5,7 +5,9 @@
  *   - the lead practitioner;
  *   - a current member of the child's core group;
  *   - the team manager of the child's team;
- *   - the chair of one of the child's conferences.
+ *   - the chair of one of the child's conferences;
+ *   - for a child not yet allocated to a team (for example imported from the CIN census), any team
+ *     manager in children's social care, so that it can be allocated.
  * Nobody else does: not other practitioners of the same team, not other agencies, not admins.
  * The system actor (jobs, the CLI) sees every child of its partnership: an explicit choice.
  */
@@ -39,7 +41,21 @@ export function visibleChildren(actor: Actor) {
           .where('c.chair_user_id', '=', actor.userId),
       ),
     ];
-    if (actor.role === 'team-manager' && actor.teamId) ways.push(eb('children.team_id', '=', actor.teamId));
+    if (actor.role === 'team-manager') {
+      if (actor.teamId) ways.push(eb('children.team_id', '=', actor.teamId));
+      ways.push(
+        eb.and([
+          eb('children.team_id', 'is', null),
+          eb.exists(
+            eb
+              .selectFrom('agencies as a')
+              .select(sql<number>`1`.as('one'))
+              .where('a.id', '=', actor.agencyId)
+              .where('a.type', '=', 'childrens-social-care'),
+          ),
+        ]),
+      );
+    }
     return eb.and([inPartnership, eb.or(ways)]);
   };
 }

@@ -195,3 +195,41 @@ describe('a section 47 enquiry that ends without a conference', () => {
     expect(again.statusCode).toBe(400);
   });
 });
+
+describe('a child no team has yet (for example imported from the CIN census)', () => {
+  it('is seen only by team managers in children’s social care until one allocates it', async () => {
+    const db = t.database.db;
+    const child = await db
+      .insertInto('children')
+      .values({ partnership_id: f.partnershipId, la_child_id: 'IMP-0001', first_name: 'Child', last_name: 'IMP-0001', date_of_birth: '2019-01-01' })
+      .returning(['id', 'version'])
+      .executeTakeFirstOrThrow();
+    const list = async (key: string) => {
+      const a = t.agent();
+      await a.signIn(f.users[key]!.email, PASSWORD);
+      return { a, body: (await a.get('/children')).body };
+    };
+    expect((await list('worker')).body).not.toContain('IMP-0001');
+    expect((await list('health')).body).not.toContain('IMP-0001');
+    expect((await list('admin')).body).not.toContain('IMP-0001');
+    const { a: mgr, body } = await list('manager');
+    expect(body).toContain('IMP-0001');
+    const page = await mgr.get(`/children/${child.id}`);
+    expect(page.body).toContain('is not allocated to a team yet');
+
+    await mgr.get(`/children/${child.id}/allocate`);
+    const bad = await mgr.post(`/children/${child.id}/allocate`, { teamId: f.teams.north!, leadUserId: f.users.health!.id, version: String(child.version) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Select a practitioner of that team');
+    const ok = await mgr.post(`/children/${child.id}/allocate`, { teamId: f.teams.north!, leadUserId: f.users.worker!.id, version: String(child.version) });
+    expect(ok.statusCode).toBe(303);
+
+    expect((await list('worker')).body).toContain('IMP-0001');
+    const row = await db.selectFrom('children').select(['team_id', 'lead_user_id', 'area_id']).where('id', '=', child.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ team_id: f.teams.north, lead_user_id: f.users.worker!.id, area_id: f.areas.North });
+    // Allocated, it is no longer every manager's: only the manager of its team may change it
+    const health = t.agent();
+    await health.signIn(f.users.health!.email, PASSWORD);
+    expect((await health.get(`/children/${child.id}`)).statusCode).toBe(404);
+  });
+});

@@ -25,6 +25,16 @@ export function canEditRecord(a: ChildAccess): boolean {
   return isCaseHolder(a);
 }
 
+/**
+ * Allocate the child to a team and a lead practitioner: the manager of the child's team, or, for a
+ * child no team has yet, any team manager in children's social care.
+ */
+export function canAllocate(a: ChildAccess): boolean {
+  if (a.actor.kind === 'system') return true;
+  if (a.actor.role !== 'team-manager') return false;
+  return a.isManager || (a.child.team_id === null && a.actorAgencyType === 'childrens-social-care');
+}
+
 /** Record a conference's attendance and decision: its chair, or the team manager. */
 export function canRecordConference(a: ChildAccess, conference: { chair_user_id: string | null }): boolean {
   if (a.actor.kind === 'system') return true;

@@ -25,6 +25,7 @@ import {
   SEX_LABELS,
   STRATEGY_OUTCOME_LABELS,
   S47_OUTCOME_LABELS,
+  allocationSchema,
   s47OutcomeSchema,
   strategyDiscussionSchema,
 } from './schemas.js';
@@ -220,6 +221,30 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService, partnersh
     });
   });
 
+  const allocationPage = async (actor: Actor, id: string) => {
+    const record = await cases.overview(actor, id);
+    const c = record.child;
+    return { title: `Allocate ${c.first_name} ${c.last_name}`, section: 'children', child: c, ...(await cases.allocationChoices(actor)), backLink: { href: `/children/${id}` } };
+  };
+
+  app.get('/children/:id/allocate', async (req, reply) => {
+    const actor = requireActor(req);
+    const { id } = parse(childParams, req.params);
+    await cases.assertCanAllocate(actor, id);
+    const page = await allocationPage(actor, id);
+    return reply.page('cases/views/allocate.njk', { ...page, values: { teamId: page.child.team_id, leadUserId: page.child.lead_user_id, version: page.child.version } });
+  });
+
+  app.post('/children/:id/allocate', async (req, reply) => {
+    const actor = requireActor(req);
+    const { id } = parse(childParams, req.params);
+    await cases.assertCanAllocate(actor, id);
+    return handleForm(req, reply, { template: 'cases/views/allocate.njk', context: () => allocationPage(actor, id) }, async () => {
+      await cases.allocate(actor, id, parse(allocationSchema, formValues(req)));
+      return `/children/${id}?saved=1`;
+    });
+  });
+
   const conferenceNewContext = async (actor: Actor, id: string) => ({
     title: 'Schedule a conference',
     section: 'children',
@@ -380,6 +405,20 @@ export function casesApiRoutes(cases: CasesService): ApiRoute[] {
       body: strategyDiscussionSchema,
       response: idOut,
       handler: async ({ actor, params, body }) => ({ id: await cases.addStrategyDiscussion(actor, params.id, body) }),
+    }),
+    apiRoute({
+      method: 'POST',
+      url: '/children/:id/allocation',
+      tag: 'Children',
+      summary: 'Allocate the child to a team of children’s social care and a lead practitioner (team managers)',
+      params: childParams,
+      authorize: ({ actor, params }) => cases.assertCanAllocate(actor, params.id),
+      body: allocationSchema,
+      status: 204,
+      handler: async ({ actor, params, body }) => {
+        await cases.allocate(actor, params.id, body);
+        return undefined;
+      },
     }),
     apiRoute({
       method: 'POST',

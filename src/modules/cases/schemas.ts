@@ -199,6 +199,13 @@ export const s47OutcomeSchema = z.strictObject({
   version,
 });
 
+export const allocationSchema = z.strictObject({
+  teamId: z.uuid({ error: 'Select the team' }),
+  leadUserId: optionalId('the lead practitioner').optional().default(null),
+  version,
+});
+export type AllocationInput = z.output<typeof allocationSchema>;
+
 export type S47OutcomeInput = z.output<typeof s47OutcomeSchema>;
 export type NewChildInput = z.output<typeof newChildSchema>;
 export type ChildInput = z.output<typeof childSchema>;

@@ -7,7 +7,7 @@ import type { Actor } from '../../lib/actor.js';
 import { DuplicateError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { addWorkingDays } from '../../lib/working-days.js';
 import { isUniqueViolation } from '../partnership/repository.js';
-import { canCreateChild, canEditRecord, canRecordConference, ensure, isCaseHolder } from './policy.js';
+import { canAllocate, canCreateChild, canEditRecord, canRecordConference, ensure, isCaseHolder } from './policy.js';
 import { recordPlanVersion } from './plan-versions.js';
 import { type ChildRecords, updateVersioned } from './record.js';
 import * as repo from './repository.js';
@@ -18,6 +18,7 @@ import type {
   FamilyMemberInput,
   NewChildInput,
   S47OutcomeInput,
+  AllocationInput,
   StrategyDiscussionInput,
 } from './schemas.js';
 
@@ -163,7 +164,7 @@ export class CasesService {
         ...parts,
         timeline: journeyTimeline(parts),
         firstCoreGroupDue,
-        can: { edit: canEditRecord(access), caseHolder: isCaseHolder(access) },
+        can: { edit: canEditRecord(access), caseHolder: isCaseHolder(access), allocate: canAllocate(access) },
         access,
       };
     });
@@ -269,6 +270,55 @@ export class CasesService {
       if (input.concludedOn < s47.started_on) throw new ValidationError({ concludedOn: 'The enquiry cannot conclude before it started' });
       await updateVersioned(trx, 's47_enquiries', { id: s47Id, partnershipId: actor.partnershipId, version: input.version }, { outcome: input.outcome, concluded_on: input.concludedOn }, 'section 47 enquiry');
       await log({ action: 'update', recordType: 's47-enquiry', recordId: s47Id, details: { outcome: input.outcome } });
+    });
+  }
+
+  async assertCanAllocate(actor: Actor, childId: string): Promise<void> {
+    ensure(await this.records.permits(actor, childId, canAllocate), 'Only a team manager in children’s social care can allocate the child');
+  }
+
+  /** Teams of children's social care, with their practitioners, for the allocation form. */
+  async allocationChoices(actor: Actor) {
+    const rows = await this.db
+      .selectFrom('teams')
+      .innerJoin('agencies', 'agencies.id', 'teams.agency_id')
+      .leftJoin('users', (j) => j.onRef('users.team_id', '=', 'teams.id').on('users.role', '=', 'practitioner').on('users.disabled_at', 'is', null))
+      .select(['teams.id as team_id', 'teams.name as team_name', 'users.id as user_id', 'users.name as user_name'])
+      .where('teams.partnership_id', '=', actor.partnershipId)
+      .where('agencies.type', '=', 'childrens-social-care')
+      .orderBy('teams.name')
+      .orderBy('users.name')
+      .execute();
+    const teams = [...new Map(rows.map((r) => [r.team_id, { id: r.team_id, name: r.team_name }])).values()];
+    const practitioners = rows.filter((r) => r.user_id).map((r) => ({ id: r.user_id!, name: r.user_name!, teamId: r.team_id, teamName: r.team_name }));
+    return { teams, practitioners };
+  }
+
+  /** Allocates the child to a team of children's social care and, optionally, a lead practitioner of that team. */
+  async allocate(actor: Actor, childId: string, input: AllocationInput) {
+    return this.records.change(actor, childId, async ({ trx, access, log }) => {
+      ensure(canAllocate(access), 'Only a team manager in children’s social care can allocate the child');
+      const team = await trx
+        .selectFrom('teams')
+        .innerJoin('agencies', 'agencies.id', 'teams.agency_id')
+        .select(['teams.id', 'teams.area_id'])
+        .where('teams.id', '=', input.teamId)
+        .where('teams.partnership_id', '=', actor.partnershipId)
+        .where('agencies.type', '=', 'childrens-social-care')
+        .executeTakeFirst();
+      if (!team) throw new ValidationError({ teamId: 'Select a team of children’s social care' });
+      if (input.leadUserId) {
+        const lead = await trx.selectFrom('users').select('id').where('id', '=', input.leadUserId).where('team_id', '=', team.id).where('role', '=', 'practitioner').where('disabled_at', 'is', null).executeTakeFirst();
+        if (!lead) throw new ValidationError({ leadUserId: 'Select a practitioner of that team' });
+      }
+      await updateVersioned(
+        trx,
+        'children',
+        { id: childId, partnershipId: actor.partnershipId, version: input.version },
+        { team_id: team.id, lead_user_id: input.leadUserId, area_id: access.child.area_id ?? team.area_id },
+        'child’s allocation',
+      );
+      await log({ action: 'update', recordType: 'child', recordId: childId, details: { allocatedTo: team.id, lead: input.leadUserId } });
     });
   }
 
