@@ -75,6 +75,9 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<
   return result.data;
 }
 
+/** `?page=` of a paginated list: a whole number from 1, default 1. */
+export const pageNumber = z.coerce.number({ error: 'page must be a whole number' }).int().min(1).max(100000).default(1);
+
 /** An ISO date from a GOV.UK date input (joined by the form layer) or the API. */
 export const isoDate = (label: string) =>
   z

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parse } from '../../lib/validation.js';
+import { pageNumber, parse } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
 import type { AccessLogService } from './service.js';
@@ -13,7 +13,7 @@ export const accessLogQuery = z.object({
   recordId: z.preprocess(blank, z.string().trim().max(100, 'Record id must be 100 characters or fewer').optional()),
   subjectId: z.preprocess(blank, z.string().trim().max(100, 'Child id must be 100 characters or fewer').optional()),
   userId: z.preprocess(blank, z.uuid({ error: 'User id must be a UUID' }).optional()),
-  page: z.coerce.number({ error: 'page must be a whole number' }).int().min(1).max(100000).default(1),
+  page: pageNumber,
 });
 
 export function accessLogRoutes(app: FastifyInstance, svc: AccessLogService): void {

@@ -69,6 +69,11 @@ export class ChildRecords {
     return rule(access);
   }
 
+  /** 404 unless the actor may see the child: the gate a request passes before anything else. */
+  async assertVisible(actor: Actor, childId: string): Promise<void> {
+    await loadChildAccess(this.db, actor, childId);
+  }
+
   /** A new child's record: `insert` returns the child's id; its creation is the first access-log row about the child. */
   create(actor: Actor, insert: (trx: Trx) => Promise<string>): Promise<string> {
     return this.db.transaction().execute(async (trx) => {

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CATEGORIES } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
-import { parse } from '../../lib/validation.js';
+import { pageNumber, parse } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
 import { formValues, handleForm } from '../../web/forms.js';
@@ -35,7 +35,7 @@ export const childParams = z.strictObject({ id: z.uuid({ error: 'Child not found
 const s47Params = z.strictObject({ id: z.uuid({ error: 'Child not found' }), s47Id: z.uuid({ error: 'Section 47 enquiry not found' }) });
 const conferenceParams = z.strictObject({ id: z.uuid({ error: 'Child not found' }), conferenceId: z.uuid({ error: 'Conference not found' }) });
 const listQuery = z.object({
-  page: z.coerce.number({ error: 'page must be a whole number' }).int().min(1).max(100000).default(1),
+  page: pageNumber,
   q: z.string().trim().max(200, 'Search must be 200 characters or fewer').optional(),
   onPlan: z.preprocess((v) => v === 'yes' || v === 'true' || v === true, z.boolean()).optional(),
 });

@@ -76,7 +76,7 @@ export class CasesService {
 
   /** 404 unless the actor may see the child (the API's gate for every /children/:id route). */
   async assertCanSee(actor: Actor, childId: string): Promise<void> {
-    await this.records.permits(actor, childId, () => true);
+    await this.records.assertVisible(actor, childId);
   }
 
   /** 403 unless the actor may change the record (checked before the form is read). */

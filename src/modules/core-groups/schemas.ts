@@ -13,7 +13,8 @@ export const MEETING_ATTENDANCE_LABELS: Record<(typeof MEETING_ATTENDANCE)[numbe
 export const REVIEW_STATUS_LABELS = { done: 'Done', 'in-progress': 'In progress', 'not-done': 'Not done' } as const;
 export const REVIEW_STATUSES = ['done', 'in-progress', 'not-done'] as const;
 
-export const ACTION_STATUS_LABELS: Record<string, string> = { 'not-started': 'Not started', 'in-progress': 'In progress', done: 'Done', 'not-done': 'Not done' };
+/** Action statuses are named as on the plan. */
+export { ACTION_STATUS_LABELS } from '../plans/schemas.js';
 
 export const memberSchema = z
   .strictObject({

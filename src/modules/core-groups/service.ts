@@ -55,7 +55,7 @@ export class CoreGroupsService {
 
   /** 404 unless the actor may see the child. */
   async assertCanSee(actor: Actor, childId: string): Promise<void> {
-    await this.records.permits(actor, childId, () => true);
+    await this.records.assertVisible(actor, childId);
   }
 
   async assertCanChangeMembership(actor: Actor, childId: string): Promise<void> {

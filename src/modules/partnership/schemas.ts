@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AGENCY_TYPES, ROLES } from '../../db/schema.js';
-import { checkbox, email, id, optionalId, text, version } from '../../lib/validation.js';
+import { checkbox, email, id, optionalId, pageNumber, text, version } from '../../lib/validation.js';
 
 export const AGENCY_TYPE_LABELS: Record<(typeof AGENCY_TYPES)[number], string> = {
   'childrens-social-care': "Children's social care",
@@ -55,7 +55,7 @@ export const userSchema = z.strictObject({
 export const userUpdateSchema = userSchema.extend({ disabled: checkbox.optional().default(false), version });
 
 export const paging = z.object({
-  page: z.coerce.number({ error: 'page must be a whole number' }).int().min(1).max(100000).default(1),
+  page: pageNumber,
   q: z.string().trim().max(200, 'Search must be 200 characters or fewer').optional(),
 });
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ACTION_STATUSES, type ActionStatus } from '../../db/schema.js';
-import { choice, emptyToUndefined, isoDate, optionalId, optionalText, text, version } from '../../lib/validation.js';
+import { choice, emptyToUndefined, isoDate, optionalId, optionalText, pageNumber, text, version } from '../../lib/validation.js';
 
 export const ACTION_STATUS_LABELS: Record<ActionStatus, string> = {
   'not-started': 'Not started',
@@ -81,7 +81,7 @@ export const comparePageQuery = z.object({
 });
 
 export const myActionsQuery = z.object({
-  page: z.coerce.number({ error: 'page must be a whole number' }).int().min(1).max(100000).default(1),
+  page: pageNumber,
   whose: z.preprocess(emptyToUndefined, z.enum(['all', 'mine', 'agency'], { error: 'Select whose actions to show' }).default('all')),
 });
 

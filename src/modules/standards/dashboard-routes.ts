@@ -12,28 +12,11 @@ import { BREAKDOWN_LABELS, StandardsBreakdown } from './breakdown.js';
 import { BREAKDOWNS, type Breakdown, type GroupFilter } from './breakdown-repo.js';
 import { barChartSvg, lineChartSvg } from './charts.js';
 import { STANDARD_KEYS } from './definitions.js';
+import { STATUS_LABELS, STATUS_TAGS } from './labels.js';
 import { STATUSES, type Status } from './engine.js';
 import { type Cell, toCsv, toXlsx } from './exports.js';
 import type { Counts, StandardsService } from './service.js';
 
-const STATUS_LABELS: Record<Status, string> = {
-  met: 'Met',
-  'met-late': 'Met late',
-  due: 'Due',
-  overdue: 'Overdue',
-  missed: 'Missed',
-  'not-applicable': 'Not applicable',
-  excepted: 'Excepted',
-};
-const STATUS_TAGS: Record<Status, string> = {
-  met: 'govuk-tag--green',
-  'met-late': 'govuk-tag--yellow',
-  due: 'govuk-tag--blue',
-  overdue: 'govuk-tag--red',
-  missed: 'govuk-tag--red',
-  'not-applicable': 'govuk-tag--grey',
-  excepted: 'govuk-tag--purple',
-};
 /** The dashboard's columns, most pressing first. */
 export const DASHBOARD_STATUSES: Status[] = ['overdue', 'missed', 'due', 'met-late', 'met', 'excepted'];
 const labels = { status: STATUS_LABELS, tag: STATUS_TAGS, source: { statutory: 'Statutory', local: 'Local' }, breakdown: BREAKDOWN_LABELS };

@@ -9,28 +9,11 @@ import { apiRoute, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
 import { formValues, handleForm } from '../../web/forms.js';
 import { STANDARD_KEYS } from './definitions.js';
-import { STATUSES, type StandardResult, type Status } from './engine.js';
+import { STATUS_LABELS, STATUS_TAGS } from './labels.js';
+import { STATUSES, type StandardResult } from './engine.js';
 import { standardsDashboardApiRoutes, standardsDashboardRoutes } from './dashboard-routes.js';
 import type { Definition, StandardsService } from './service.js';
 
-export const STATUS_LABELS: Record<Status, string> = {
-  met: 'Met',
-  'met-late': 'Met late',
-  due: 'Due',
-  overdue: 'Overdue',
-  missed: 'Missed',
-  'not-applicable': 'Not applicable',
-  excepted: 'Excepted',
-};
-const STATUS_TAGS: Record<Status, string> = {
-  met: 'govuk-tag--green',
-  'met-late': 'govuk-tag--yellow',
-  due: 'govuk-tag--blue',
-  overdue: 'govuk-tag--red',
-  missed: 'govuk-tag--red',
-  'not-applicable': 'govuk-tag--grey',
-  excepted: 'govuk-tag--purple',
-};
 const EVIDENCE_PATHS: Record<string, (childId: string, id: string) => string | null> = {
   conference: (c, id) => `/children/${c}/conferences/${id}`,
   meeting: (c, id) => `/children/${c}/meetings/${id}`,
