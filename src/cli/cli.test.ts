@@ -347,7 +347,7 @@ describe.skipIf(postgres)('while the server holds the embedded data directory', 
     await inst?.remove();
   });
 
-  it('a command says the directory is in use and exits non-zero; once the server stops it works', async () => {
+  it('a command says the directory is in use and exits non-zero; once the server stops it works', { timeout: 120_000 }, async () => {
     server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
       env: childEnv({ ...inst.env, PORT: '0', ASSURE_DEMO: 'false' }),
@@ -355,7 +355,7 @@ describe.skipIf(postgres)('while the server holds the embedded data directory', 
     });
     const exited = collect(server);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the server did not start within 30 s')), 30_000);
+      const timer = setTimeout(() => reject(new Error('the server did not start within 90 s')), 90_000);
       server!.stdout!.on('data', (d: Buffer) => {
         if (d.toString().includes('Assure is running')) {
           clearTimeout(timer);

@@ -42,7 +42,8 @@ function start(env: Record<string, string>): { child: ChildProcess; output: () =
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-describe.runIf(embedded)('the server process', () => {
+// Real processes on a fresh data directory: slow on a busy two-core machine, so generous time limits.
+describe.runIf(embedded)('the server process', { timeout: 120_000 }, () => {
   it('starts on a fresh data directory, seeds the demo, serves, and on SIGTERM closes the database and exits 0', async () => {
     const dataDir = path.join(dir, 'dev');
     const s = start({ ASSURE_DATA_DIR: dataDir, NODE_ENV: 'development' });
