@@ -211,8 +211,13 @@ export async function insertException(q: Q, v: { partnershipId: string; childId:
   ).id;
 }
 
-/** The child's results replace whatever was stored for it (in the caller's transaction). */
+/**
+ * The child's results replace whatever was stored for it (in the caller's transaction). Two requests may
+ * re-evaluate the same child at once (two people open the record): a lock on the child, held until the
+ * transaction ends, makes the second wait and replace the first's rows rather than collide with them.
+ */
 export async function replaceResults(q: Q, partnershipId: string, childId: string, results: StandardResult[], at: Date): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`standard_results:${childId}`}, 0))`.execute(q);
   await q.deleteFrom('standard_results').where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute();
   if (!results.length) return;
   await q

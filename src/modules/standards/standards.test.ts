@@ -50,6 +50,13 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('re-evaluation when the record changes', () => {
+  it('several people opening the same child at once each get its standards; none collides storing them', async () => {
+    const all = await Promise.all(Array.from({ length: 8 }, () => api('worker', 'GET', `/api/v1/children/${kids.b}/standards`)));
+    expect(all.map((r) => r.statusCode)).toEqual(Array(8).fill(200));
+    const rows = await t.database.db.selectFrom('standard_results').select('standard_key').where('child_id', '=', kids.b).execute();
+    expect(new Set(rows.map((r) => r.standard_key)).size).toBe(rows.length);
+  });
+
   it('saving a core group meeting re-evaluates the child in the same transaction (the afterChange hook)', async () => {
     // The fixture's child was made without the hook: nothing stored yet
     expect(await stored(kids.a, 'first-core-group')).toBeUndefined();
