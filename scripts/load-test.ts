@@ -2,7 +2,10 @@
  * The load test: a real Assure server on a PostgreSQL server with the synthetic demo partnership, driven over
  * loopback by autocannon with a mixed workload of signed-in pages, API reads and API writes.
  *
- *   node --import tsx scripts/load-test.ts [--connections 100] [--seconds 300] [--children 300]
+ *   node --import tsx scripts/load-test.ts [--connections 100] [--rate 50] [--seconds 300] [--children 300]
+ *
+ * Each connection is one person. --rate is the requests a second from all of them together (0: as fast as
+ * the server answers, which measures saturation rather than people).
  *
  * LOAD_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server; the test makes a
  * database of its own there and drops it afterwards. It prints the figures and exits non-zero when any request
@@ -15,10 +18,12 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 
 const { values: args } = parseArgs({
-  options: { connections: { type: 'string', default: '100' }, seconds: { type: 'string', default: '300' }, children: { type: 'string', default: '300' } },
+  options: { connections: { type: 'string', default: '100' }, rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '300' }, children: { type: 'string', default: '300' } },
 });
 const connections = Number(args.connections);
 const seconds = Number(args.seconds);
+/** Requests a second from all users together: 100 users at 50 a second is each one a request every 2 s, a busy person clicking steadily. 0: as fast as possible (saturation). */
+const rate = Number(args.rate);
 const P99_LIMIT_MS = 250;
 
 const baseUrl = process.env.LOAD_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -114,12 +119,13 @@ async function main() {
     ];
 
     process.stderr.write(`load: ${connections} connections for ${seconds} s against ${origin} as a ${user.role} seeing ${ids.length} children\n`);
-    const result = await autocannon({ url: origin, connections, duration: seconds, requests, timeout: 10 });
+    const result = await autocannon({ url: origin, connections, duration: seconds, requests, timeout: 10, ...(rate > 0 ? { overallRate: rate } : {}) });
     const non2xx = result.non2xx;
     const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, (v as { count: number }).count]));
     const figures = {
       machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
       connections,
+      ratePerSecond: rate || 'unbounded',
       seconds,
       requests: result.requests.total,
       perSecond: result.requests.average,
@@ -133,6 +139,7 @@ async function main() {
     };
     process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
     // The server's own account of anything that went wrong (JSON log lines at error level and above).
+    if (process.env.LOAD_SERVER_LOG) (await import('node:fs')).writeFileSync(process.env.LOAD_SERVER_LOG, started.output());
     const problems = started.output().split('\n').filter((l) => /"level":(5|6)0/.test(l));
     for (const l of problems.slice(0, 5)) process.stderr.write(`server: ${l.slice(0, 2000)}\n`);
     const failed = result.errors > 0 || result.timeouts > 0 || non2xx > 0 || result.latency.p99 > P99_LIMIT_MS;

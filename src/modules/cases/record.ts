@@ -33,7 +33,12 @@ export class ChildRecords {
     private readonly afterChange?: (trx: Trx, childId: string) => Promise<void>,
   ) {}
 
-  private async run<T>(actor: Actor, childId: string, fallback: Omit<AccessRecord, 'subjectId'>, fn: (s: RecordScope) => Promise<T>): Promise<T> {
+  /**
+   * Lock order: the access-log row (which serialises on the partnership's hash chain) is always written
+   * before the child's standards are stored (which serialises on the child), so two transactions never
+   * wait on each other in opposite orders.
+   */
+  private async run<T>(actor: Actor, childId: string, fallback: Omit<AccessRecord, 'subjectId'>, fn: (s: RecordScope) => Promise<T>, after?: (trx: Trx) => Promise<void>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
       const access = await loadChildAccess(trx, actor, childId);
       let logged = false;
@@ -50,6 +55,7 @@ export class ChildRecords {
       };
       const result = await fn(scope);
       if (!logged) await scope.log(fallback);
+      await after?.(trx);
       return result;
     });
   }
@@ -86,10 +92,8 @@ export class ChildRecords {
 
   /** A change to the record; `fn` logs what it changed (or a generic update of the child is logged). */
   change<T>(actor: Actor, childId: string, fn: (s: RecordScope) => Promise<T>): Promise<T> {
-    return this.run(actor, childId, { action: 'update', recordType: 'child', recordId: childId }, async (s) => {
-      const result = await fn(s);
-      await this.afterChange?.(s.trx, childId);
-      return result;
+    return this.run(actor, childId, { action: 'update', recordType: 'child', recordId: childId }, fn, async (trx) => {
+      await this.afterChange?.(trx, childId);
     });
   }
 }
