@@ -1,0 +1,116 @@
+/**
+ * Property-based fuzzing of every JSON API route that takes a body or a query: hostile inputs
+ * never cause a 5xx, a rejection is a 4xx with the API's error body, and a rejected request
+ * leaves every table unchanged (no partial writes).
+ */
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccessLogService } from '../../src/modules/access-log/service.js';
+import { AuthService } from '../../src/modules/auth/service.js';
+import { buildTestApp, type TestApp } from '../support/app.js';
+import { makeChildOnPlan } from '../support/child-on-plan.js';
+import { type Fixture, makePartnership } from '../support/factories.js';
+
+let t: TestApp;
+let f: Fixture;
+let childId: string;
+const tokens: Record<string, string> = {};
+let tables: string[] = [];
+const IGNORED = new Set(['sessions', 'sign_in_throttle', 'access_log', 'api_tokens']);
+
+const hostileString = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.constantFrom(
+    'x'.repeat(100_000),
+    '𝕏😀\u{1F600}'.repeat(50),
+    '\u202Eevil\u202C',
+    'a\u0000b',
+    "'; DROP TABLE children; --",
+    "' OR '1'='1",
+    '<script>alert(1)</script>',
+    '"><img src=x onerror=alert(1)>',
+    '',
+    '   ',
+    '2026-02-30',
+    '00000000-0000-0000-0000-000000000000',
+  ),
+);
+const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+  hostileString,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(hostileString, { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), hostileString, { maxKeys: 3 }),
+);
+const hostileBody: fc.Arbitrary<unknown> = fc.oneof(
+  fc.dictionary(fc.string({ maxLength: 12 }), hostileValue, { maxKeys: 6 }),
+  fc.array(hostileValue, { maxLength: 3 }),
+  hostileValue,
+);
+
+async function counts(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const name of tables) {
+    const r = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(name)}`.execute(t.database.db);
+    out[name] = Number(r.rows[0]?.n ?? 0);
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  f = await makePartnership(t.database.db, '901');
+  const auth = new AuthService(t.database.db, t.clock, t.config, new AccessLogService(t.database.db, t.clock));
+  for (const key of ['worker', 'manager', 'admin']) tokens[key] = (await auth.createToken({ id: f.users[key]!.id, partnership_id: f.partnershipId }, 'test', 30)).token;
+  ({ childId } = await makeChildOnPlan(t, f));
+  tables = (await t.database.db.introspection.getTables()).map((x) => x.name).filter((n) => !IGNORED.has(n) && !n.startsWith('kysely_'));
+});
+afterAll(() => t.close());
+
+function apiRoutes(): { method: string; url: string }[] {
+  // Every write route, and every GET that takes a query (the lists), below /api/v1
+  return t.app.routeTable.filter((r) => r.url.startsWith('/api/v1/') && r.url !== '/api/v1/openapi.json' && (r.method !== 'GET' || !r.url.includes('/:')));
+}
+
+function concrete(url: string): string {
+  return url.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'id' && url.startsWith('/api/v1/children/') ? childId : '7d0c8a54-7f1c-4c8e-9a44-1b2f3c4d5e6f'));
+}
+
+describe('the JSON API under hostile input', () => {
+  it('enumerates the API routes', () => {
+    expect(apiRoutes().length).toBeGreaterThan(10);
+  });
+
+  it('never answers 5xx, rejects with the error body, and writes nothing when it rejects', async () => {
+    const routes = apiRoutes();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.constantFrom('worker', 'manager', 'admin'),
+        hostileBody,
+        fc.dictionary(fc.string({ maxLength: 8 }), hostileString, { maxKeys: 3 }),
+        async (route, who, body, query) => {
+          const before = await counts();
+          const qs = new URLSearchParams(query).toString();
+          const res = await t.app.inject({
+            method: route.method as 'GET',
+            url: concrete(route.url) + (qs ? `?${qs}` : ''),
+            headers: { authorization: `Bearer ${tokens[who]}`, ...(route.method !== 'GET' && route.method !== 'DELETE' ? { 'content-type': 'application/json' } : {}) },
+            ...(route.method !== 'GET' && route.method !== 'DELETE' ? { payload: JSON.stringify(body) ?? 'null' } : {}),
+          });
+          if (res.statusCode >= 500) throw new Error(`${route.method} ${route.url} as ${who} -> ${res.statusCode}: ${res.body.slice(0, 300)} body=${JSON.stringify(body)?.slice(0, 200)}`);
+          if (res.statusCode >= 400) {
+            expect([400, 403, 404, 409, 413, 415]).toContain(res.statusCode);
+            if (res.statusCode === 400) expect(res.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+            expect(await counts()).toEqual(before);
+          }
+        },
+      ),
+      { seed: 9, numRuns: 150 },
+    );
+  }, 60_000);
+});
