@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/support/app.js';
 import { makeChildOnPlan } from '../../../test/support/child-on-plan.js';
 import { type Fixture, makePartnership, PASSWORD } from '../../../test/support/factories.js';
+import { AccessLogService } from '../access-log/service.js';
+import { AuthService } from '../auth/service.js';
 
 let t: TestApp;
 let f: Fixture;
 let child = '';
+const tokens: Record<string, string> = {};
 
 async function signedIn(who: string) {
   const a = t.agent();
@@ -17,6 +20,11 @@ async function signedIn(who: string) {
 beforeAll(async () => {
   t = await buildTestApp();
   f = await makePartnership(t.database.db, '932');
+  const auth = new AuthService(t.database.db, t.clock, t.config, new AccessLogService(t.database.db, t.clock));
+  for (const who of ['qa', 'admin']) {
+    const row = await t.database.db.selectFrom('users').select(['id', 'partnership_id']).where('id', '=', f.users[who]!.id).executeTakeFirstOrThrow();
+    tokens[who] = (await auth.createToken(row, 'standards admin test', 30)).token;
+  }
   child = (await makeChildOnPlan(t, f, { firstName: 'Delta', lastName: 'Standards' })).childId;
 }, 60_000);
 
@@ -58,5 +66,20 @@ describe('editing the practice standards (partnership admin)', () => {
     const a = await signedIn('qa');
     expect((await a.get('/admin/standards')).statusCode).toBe(403);
     expect((await a.post('/admin/standards/core-group-interval', { param_weeks: '3' })).statusCode).toBe(403);
+  });
+
+  it('the API lists versions and adds one (admins only; errors name the field)', async () => {
+    const call = (who: string, method: 'GET' | 'POST', url: string, body?: unknown) =>
+      t.app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { payload: JSON.stringify(body) } : {}) });
+    expect((await call('qa', 'GET', '/api/v1/standards/definitions')).statusCode).toBe(403);
+    expect((await call('qa', 'POST', '/api/v1/standards/definitions/icpc-timescale/versions', { effectiveFrom: '2026-12-01', parameters: { workingDays: 20 } })).statusCode).toBe(403);
+    const bad = await call('admin', 'POST', '/api/v1/standards/definitions/icpc-timescale/versions', { effectiveFrom: '2026-12-01', parameters: { workingDays: 0 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { fields: { param_workingDays: expect.any(String) } } });
+    const ok = await call('admin', 'POST', '/api/v1/standards/definitions/icpc-timescale/versions', { effectiveFrom: '2026-12-01', parameters: { workingDays: 20 } });
+    expect(ok.statusCode, ok.body).toBe(201);
+    const list = await call('admin', 'GET', '/api/v1/standards/definitions');
+    const icpc = (list.json() as { items: { current: { key: string }; versions: { parameters: Record<string, unknown> }[] }[] }).items.find((i) => i.current.key === 'icpc-timescale');
+    expect(icpc?.versions.map((v) => v.parameters.workingDays)).toEqual([15, 20]);
   });
 });
