@@ -258,6 +258,12 @@ const RULES: Record<string, Rule> = {
   'POST /api/v1/children/:id/standards/exceptions': r(['manager', 'chair']),
   'GET /standards': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /api/v1/standards': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
+  // Editing the standards (new versions from a date): partnership admins only
+  'GET /admin/standards': ADMIN,
+  'GET /admin/standards/:key': ADMIN,
+  'POST /admin/standards/:key': ADMIN,
+  'GET /api/v1/standards/definitions': ADMIN,
+  'POST /api/v1/standards/definitions/:key/versions': ADMIN,
   'GET /standards/:key': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /standards/:key/trend': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /standards.csv': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),

@@ -11,6 +11,7 @@ import { formValues, handleForm } from '../../web/forms.js';
 import { STANDARD_KEYS } from './definitions.js';
 import { STATUS_LABELS, STATUS_TAGS } from './labels.js';
 import { STATUSES, type StandardResult } from './engine.js';
+import { standardsAdminApiRoutes, standardsAdminRoutes } from './admin-routes.js';
 import { standardsDashboardApiRoutes, standardsDashboardRoutes } from './dashboard-routes.js';
 import type { Definition, StandardsService } from './service.js';
 
@@ -86,6 +87,8 @@ export function standardsRoutes(app: FastifyInstance, standards: StandardsServic
 
   // The dashboards by area, team and agency, the drill-down, month by month, and the exports
   standardsDashboardRoutes(app, standards);
+  // Partnership admin: the standards and their versions
+  standardsAdminRoutes(app, standards);
 }
 
 // API
@@ -165,5 +168,6 @@ export function standardsApiRoutes(standards: StandardsService): ApiRoute[] {
       },
     }),
     ...standardsDashboardApiRoutes(standards),
+    ...standardsAdminApiRoutes(standards),
   ];
 }

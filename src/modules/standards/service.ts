@@ -80,6 +80,26 @@ function currentDefinitions(rows: repo.DefinitionRow[], on: string): Definition[
   return out;
 }
 
+export interface VersionInput {
+  effectiveFrom: string;
+  name?: string | undefined;
+  checks?: string | undefined;
+  severity?: Severity | undefined;
+  /** New values of the numeric parameters, by name (numbers or the text typed). */
+  parameters: Record<string, unknown>;
+}
+
+function assertAdmin(actor: Actor): void {
+  if (actor.kind === 'user' && actor.role !== 'partnership-admin') throw new ForbiddenError('Only a partnership admin can change the practice standards');
+}
+
+const PARAMETER_LABELS: Record<string, string> = { workingDays: 'working days', weeks: 'interval in weeks', firstMonths: 'months to the first review', thenMonths: 'months between reviews', months: 'months', windowFromMonths: 'months from which it is due', reReferralMonths: 'months after a plan ends' };
+export const parameterLabel = (name: string): string => PARAMETER_LABELS[name] ?? name;
+
+function toDefinition(v: repo.DefinitionRow): Definition {
+  return { key: v.key as StandardKey, name: v.name, checks: v.checks, kind: v.kind, source: v.source, citation: v.citation, severity: v.severity, effectiveFrom: v.effective_from, parameters: (v.parameters ?? {}) as Record<string, unknown> };
+}
+
 export class StandardsService {
   constructor(private readonly records: ChildRecords) {}
 
@@ -180,12 +200,53 @@ export class StandardsService {
     return currentDefinitions(rows, this.today());
   }
 
-  /** A new version of a standard from a date (partnership admins). Parameters replace the previous version's. */
-  async addVersion(actor: Actor, key: string, input: { effectiveFrom: string; parameters: Record<string, unknown> }): Promise<void> {
-    if (actor.kind === 'user' && actor.role !== 'partnership-admin') throw new ForbiddenError();
-    const base = (await this.definitions(actor)).find((d) => d.key === key);
-    if (!base) throw new NotFoundError('Standard not found');
-    await repo.insertDefinitionVersion(this.db, { ...base, partnershipId: actor.partnershipId, parameters: input.parameters, effectiveFrom: input.effectiveFrom, createdBy: actor.kind === 'user' ? actor.userId : null });
+  /** Every standard of the partnership with its versions, oldest first (partnership admins). */
+  async versions(actor: Actor): Promise<{ today: string; standards: { current: Definition; versions: Definition[] }[] }> {
+    assertAdmin(actor);
+    const today = this.today();
+    const { rows } = await this.db.transaction().execute((trx) => this.rules(trx, actor.partnershipId));
+    const current = currentDefinitions(rows, today);
+    return { today, standards: current.map((c) => ({ current: c, versions: rows.filter((r) => r.key === c.key).map(toDefinition) })) };
+  }
+
+  async standard(actor: Actor, key: string): Promise<{ today: string; current: Definition; versions: Definition[] }> {
+    const all = await this.versions(actor);
+    const s = all.standards.find((x) => x.current.key === key);
+    if (!s) throw new NotFoundError('Standard not found');
+    return { today: all.today, ...s };
+  }
+
+  /**
+   * A new version of a standard from a date (partnership admins); a version is never edited in
+   * place. Numeric parameters may change (others carry over); the date must be after the version
+   * in force today. The partnership's results are then recomputed.
+   */
+  async addVersion(actor: Actor, key: string, input: VersionInput): Promise<{ children: number }> {
+    assertAdmin(actor);
+    const { current, today } = await this.standard(actor, key);
+    const errors: Record<string, string> = {};
+    if (input.effectiveFrom <= current.effectiveFrom) errors.effectiveFrom = `The date the new version takes effect must be after ${current.effectiveFrom}, when the version in force took effect`;
+    else if (input.effectiveFrom < today) errors.effectiveFrom = 'The date the new version takes effect must be today or in the future';
+    const parameters: Record<string, unknown> = { ...current.parameters };
+    for (const [name, value] of Object.entries(current.parameters)) {
+      if (typeof value !== 'number') continue;
+      const raw = input.parameters[name];
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+      if (!Number.isInteger(n) || n < 1 || n > 520) errors[`param_${name}`] = `Enter the ${parameterLabel(name)} as a whole number from 1 to 520`;
+      else parameters[name] = n;
+    }
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+    await repo.insertDefinitionVersion(this.db, {
+      ...current,
+      name: input.name ?? current.name,
+      checks: input.checks ?? current.checks,
+      severity: input.severity ?? current.severity,
+      partnershipId: actor.partnershipId,
+      parameters,
+      effectiveFrom: input.effectiveFrom,
+      createdBy: actor.kind === 'user' ? actor.userId : null,
+    });
+    return this.recomputePartnership(actor.partnershipId);
   }
 
   /** Per standard: children by status, overall and by area, with compliance; scoped as scopeOf says. */
