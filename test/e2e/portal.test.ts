@@ -31,7 +31,7 @@ describeInBrowser('secure links for the child and family, on a phone, without Ja
     return link;
   }
 
-  it('a child completes the three houses and a parent their form; both reach the core group meeting', async () => {
+  it('a child completes the three houses and a parent their form; both reach the core group meeting', { timeout: 120_000 }, async () => {
     const { t, fixture: f } = e2e.server;
     const child = await childOnPlan(t, f, { laChildId: 'E2E-PT-1', firstName: 'Marigold', dateOfBirth: '2018-05-01' });
     const meetingId = await addMeeting(t, f, child.childId, child.planId, '2026-11-16');
@@ -103,7 +103,7 @@ describeInBrowser('secure links for the child and family, on a phone, without Ja
     await e2e.check(worker, 'portal-voice-for-meeting');
   });
 
-  it('a parent reads the shared family copy and the plan and says whether they agree', async () => {
+  it('a parent reads the shared family copy and the plan and says whether they agree', { timeout: 120_000 }, async () => {
     const { t, fixture: f } = e2e.server;
     const child = await childOnPlan(t, f, { laChildId: 'E2E-PT-2', firstName: 'Juniper', dateOfBirth: '2015-02-01' });
     const meetingId = await addMeeting(t, f, child.childId, child.planId, '2026-10-28');

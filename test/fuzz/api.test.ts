@@ -4,12 +4,12 @@
  * leaves every table unchanged (no partial writes).
  */
 import fc from 'fast-check';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessLogService } from '../../src/modules/access-log/service.js';
 import { AuthService } from '../../src/modules/auth/service.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { makeChildOnPlan } from '../support/child-on-plan.js';
+import { concreteUrl, hostileString, rowCounts, tablesToWatch, WRITTEN_BY_READS } from './hostile.js';
 import { type Fixture, makePartnership } from '../support/factories.js';
 
 let t: TestApp;
@@ -17,26 +17,8 @@ let f: Fixture;
 let childId: string;
 const tokens: Record<string, string> = {};
 let tables: string[] = [];
-const IGNORED = new Set(['sessions', 'sign_in_throttle', 'access_log', 'api_tokens']);
+const IGNORED = new Set([...WRITTEN_BY_READS, 'sessions', 'sign_in_throttle', 'access_log', 'api_tokens']);
 
-const hostileString = fc.oneof(
-  fc.string(),
-  fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom(
-    'x'.repeat(100_000),
-    '𝕏😀\u{1F600}'.repeat(50),
-    '\u202Eevil\u202C',
-    'a\u0000b',
-    "'; DROP TABLE children; --",
-    "' OR '1'='1",
-    '<script>alert(1)</script>',
-    '"><img src=x onerror=alert(1)>',
-    '',
-    '   ',
-    '2026-02-30',
-    '00000000-0000-0000-0000-000000000000',
-  ),
-);
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   hostileString,
   fc.integer(),
@@ -52,14 +34,7 @@ const hostileBody: fc.Arbitrary<unknown> = fc.oneof(
   hostileValue,
 );
 
-async function counts(): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const name of tables) {
-    const r = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(name)}`.execute(t.database.db);
-    out[name] = Number(r.rows[0]?.n ?? 0);
-  }
-  return out;
-}
+const counts = () => rowCounts(t.database.db, tables);
 
 beforeAll(async () => {
   t = await buildTestApp();
@@ -67,7 +42,7 @@ beforeAll(async () => {
   const auth = new AuthService(t.database.db, t.clock, t.config, new AccessLogService(t.database.db, t.clock));
   for (const key of ['worker', 'manager', 'admin']) tokens[key] = (await auth.createToken({ id: f.users[key]!.id, partnership_id: f.partnershipId }, 'test', 30)).token;
   ({ childId } = await makeChildOnPlan(t, f));
-  tables = (await t.database.db.introspection.getTables()).map((x) => x.name).filter((n) => !IGNORED.has(n) && !n.startsWith('kysely_'));
+  tables = await tablesToWatch(t.database.db, IGNORED);
 });
 afterAll(() => t.close());
 
@@ -76,9 +51,7 @@ function apiRoutes(): { method: string; url: string }[] {
   return t.app.routeTable.filter((r) => r.url.startsWith('/api/v1/') && r.url !== '/api/v1/openapi.json' && (r.method !== 'GET' || !r.url.includes('/:')));
 }
 
-function concrete(url: string): string {
-  return url.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'id' && url.startsWith('/api/v1/children/') ? childId : '7d0c8a54-7f1c-4c8e-9a44-1b2f3c4d5e6f'));
-}
+const concrete = (url: string) => concreteUrl(url, '/api/v1/children/', childId);
 
 describe('the JSON API under hostile input', () => {
   it('enumerates the API routes', () => {

@@ -4,10 +4,10 @@
  * every table unchanged (no partial writes).
  */
 import fc from 'fast-check';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, buildTestApp, type TestApp } from '../support/app.js';
 import { makeChildOnPlan } from '../support/child-on-plan.js';
+import { concreteUrl, hostileString, rowCounts, tablesToWatch, WRITTEN_BY_READS } from './hostile.js';
 import { type Fixture, makePartnership, PASSWORD } from '../support/factories.js';
 
 let t: TestApp;
@@ -15,43 +15,17 @@ let f: Fixture;
 let childId: string;
 const agents: Record<string, Agent> = {};
 let tables: string[] = [];
-const IGNORED = new Set(['sessions', 'sign_in_throttle', 'access_log']);
+const IGNORED = new Set([...WRITTEN_BY_READS, 'sessions', 'sign_in_throttle', 'access_log']);
 /** Routes that end or change the session itself are fuzzed elsewhere (sign-in tests). */
 const SKIPPED = /^\/(sign-in|sign-out|account\/password|portal)/;
 
-const hostileString = fc.oneof(
-  fc.string(),
-  fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.integer().map(String),
-  fc.constantFrom(
-    'x'.repeat(100_000),
-    '𝕏😀\u{1F600}'.repeat(50),
-    '\u202Eevil\u202C',
-    'a\u0000b',
-    "'; DROP TABLE children; --",
-    "' OR '1'='1",
-    '<script>alert(1)</script>',
-    '',
-    '2026-02-30',
-    '-1',
-    '1e309',
-    '00000000-0000-0000-0000-000000000000',
-  ),
-);
 const hostileFields = fc.dictionary(
   fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('name', 'reason', 'email', 'role', 'date', 'version', 'kind', 'summary', 'text', 'category', 'items[0]')),
   fc.oneof(hostileString, fc.array(hostileString, { maxLength: 3 })),
   { maxKeys: 6 },
 );
 
-async function counts(): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const name of tables) {
-    const r = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(name)}`.execute(t.database.db);
-    out[name] = Number(r.rows[0]?.n ?? 0);
-  }
-  return out;
-}
+const counts = () => rowCounts(t.database.db, tables);
 
 beforeAll(async () => {
   t = await buildTestApp();
@@ -64,7 +38,7 @@ beforeAll(async () => {
     await a.get('/');
     agents[key] = a;
   }
-  tables = (await t.database.db.introspection.getTables()).map((x) => x.name).filter((n) => !IGNORED.has(n) && !n.startsWith('kysely_'));
+  tables = await tablesToWatch(t.database.db, IGNORED);
 });
 afterAll(() => t.close());
 
@@ -72,9 +46,7 @@ function formRoutes(): string[] {
   return t.app.routeTable.filter((r) => r.method === 'POST' && !r.url.startsWith('/api/') && !SKIPPED.test(r.url)).map((r) => r.url);
 }
 
-function concrete(url: string): string {
-  return url.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'id' && url.startsWith('/children/') ? childId : '7d0c8a54-7f1c-4c8e-9a44-1b2f3c4d5e6f'));
-}
+const concrete = (url: string) => concreteUrl(url, '/children/', childId);
 
 describe('the forms under hostile input', () => {
   it('enumerates the form routes', () => {
