@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerAgency } from './agency.js';
 import { registerArea } from './area.js';
+import { registerAudit } from './audit.js';
 import { registerAuditLog } from './audit-log.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
@@ -64,6 +65,7 @@ export function buildProgram(output?: { writeOut(s: string): void; writeErr(s: s
   registerToken(program);
   registerSeed(program);
   registerAuditLog(program);
+  registerAudit(program);
   registerStandards(program);
   registerImport(program);
   registerReminders(program);

@@ -7,6 +7,7 @@ import * as m005 from './migrations/005_imports.js';
 import * as m006 from './migrations/006_notifications.js';
 import * as m007 from './migrations/007_portal.js';
 import * as m008 from './migrations/008_views_considered.js';
+import * as m009 from './migrations/009_audits.js';
 
 /** Migrations are listed here in order; one set serves PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '006_notifications': m006,
   '007_portal': m007,
   '008_views_considered': m008,
+  '009_audits': m009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

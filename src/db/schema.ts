@@ -496,6 +496,13 @@ export interface Database {
   standard_definitions: StandardDefinitionsTable;
   standard_exceptions: StandardExceptionsTable;
   standard_results: StandardResultsTable;
+  audit_tools: AuditToolsTable;
+  audits: AuditsTable;
+  audit_cases: AuditCasesTable;
+  audit_assignments: AuditAssignmentsTable;
+  audit_answers: AuditAnswersTable;
+  audit_themes: AuditThemesTable;
+  audit_theme_tags: AuditThemeTagsTable;
 }
 
 // Practice standards (migration 004)
@@ -540,6 +547,86 @@ export interface StandardResultsTable {
   evidence: JsonValue;
   instances: JsonValue;
   evaluated_at: Timestamp;
+}
+
+// Case audits (migration 009)
+
+export const AUDIT_STATUSES = ['planning', 'running', 'moderation', 'completed'] as const;
+export type AuditStatus = (typeof AUDIT_STATUSES)[number];
+
+export interface AuditToolsTable {
+  id: Generated<string>;
+  partnership_id: string | null;
+  key: string;
+  version: number;
+  name: string;
+  definition: JsonValue;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface AuditsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  tool_id: string;
+  title: string;
+  purpose: string | null;
+  status: AuditStatus;
+  source: Generated<'assure' | 'import'>;
+  cohort: JsonValue;
+  sample: JsonValue;
+  auditors_per_case: Generated<number>;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface AuditCasesTable {
+  id: Generated<string>;
+  audit_id: string;
+  child_id: string | null;
+  case_ref: string;
+  area: string | null;
+  team: string | null;
+  agencies: Generated<string[]>;
+}
+
+export interface AuditAssignmentsTable {
+  id: Generated<string>;
+  audit_case_id: string;
+  user_id: string;
+  assigned_at: Generated<Date>;
+  submitted_at: Timestamp | null;
+}
+
+export interface AuditAnswersTable {
+  id: Generated<string>;
+  audit_case_id: string;
+  kind: 'auditor' | 'agreed';
+  author_user_id: string | null;
+  question_key: string;
+  answer: string | null;
+  comment: string | null;
+  prefilled: string | null;
+  evidence: JsonValue | null;
+  reason: string | null;
+  updated_at: Generated<Date>;
+  version: Generated<number>;
+}
+
+export interface AuditThemesTable {
+  id: Generated<string>;
+  audit_id: string;
+  kind: 'strength' | 'improvement';
+  name: string;
+}
+
+export interface AuditThemeTagsTable {
+  theme_id: string;
+  answer_id: string;
 }
 
 export type Partnership = Selectable<PartnershipsTable>;

@@ -269,7 +269,7 @@ describe.skipIf(!haveFiles)('the upload page', () => {
     const csv = await admin.get(`/imports/${id}/report.csv`);
     expect(csv.headers['content-type']).toContain('text/csv');
     const rows = csv.body.trim().split('\r\n');
-    expect(rows[0]).toBe('"code","rule","child","message"');
+    expect(rows[0]).toBe('\uFEFFcode,rule,child,message');
     expect(rows).toHaveLength(1 + 7);
     const json = await admin.get(`/imports/${id}/report.json`);
     const body = json.json() as Record<string, unknown>;

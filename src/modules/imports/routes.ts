@@ -12,6 +12,7 @@ import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../../lib/errors.js';
+import { toCsv } from '../../lib/tabular.js';
 import { parse } from '../../lib/validation.js';
 import { requireActor } from '../../web/auth.js';
 import { RULES } from './cin-census/validate.js';
@@ -28,15 +29,9 @@ const FORM = 'imports/views/upload.njk';
 /** The temporary files of a request, removed when the response is sent. */
 const uploads = new WeakMap<FastifyRequest, string[]>();
 
-function csvField(v: string): string {
-  // Quote, double quotes, and keep spreadsheet formulas from running
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
-
 export function reportCsv(issues: ImportIssue[]): string {
   const rows = [['code', 'rule', 'child', 'message'], ...issues.map((i) => [i.code, i.code === IMPORT_NOTE ? 'Note from the import' : (RULES[i.code] ?? ''), i.child, i.message])];
-  return `${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+  return toCsv(rows);
 }
 
 export async function importsRoutes(app: FastifyInstance, imports: ImportsService): Promise<void> {

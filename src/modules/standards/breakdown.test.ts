@@ -8,7 +8,7 @@ import { AuthService } from '../auth/service.js';
 import { ChildRecords } from '../cases/record.js';
 import { factsAsAt, monthEnds } from './breakdown.js';
 import { emptyFacts } from './engine.js';
-import { csvField, toCsv } from './exports.js';
+import { csvField, toCsv } from '../../lib/tabular.js';
 import { StandardsService } from './service.js';
 
 let t: TestApp;

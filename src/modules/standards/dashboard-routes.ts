@@ -10,11 +10,11 @@ import { apiRoute, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
 import { BREAKDOWN_LABELS, StandardsBreakdown } from './breakdown.js';
 import { BREAKDOWNS, type Breakdown, type GroupFilter } from './breakdown-repo.js';
-import { barChartSvg, lineChartSvg } from './charts.js';
+import { barChartSvg, lineChartSvg } from '../../lib/charts.js';
 import { STANDARD_KEYS } from './definitions.js';
 import { STATUS_LABELS, STATUS_TAGS } from './labels.js';
 import { STATUSES, type Status } from './engine.js';
-import { type Cell, toCsv, toXlsx } from './exports.js';
+import { type Cell, toCsv, toXlsx } from '../../lib/tabular.js';
 import type { Counts, StandardsService } from './service.js';
 
 /** The dashboard's columns, most pressing first. */

@@ -10,15 +10,16 @@ const FONT = 'Arial, sans-serif';
 const BLUE = '#1d70b8';
 const TEXT = '#0b0c0c';
 
-function render(option: echarts.EChartsOption, width: number, height: number): string {
+function render(option: echarts.EChartsOption, width: number, height: number, print = false): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, textStyle: { fontFamily: FONT, color: TEXT }, ...option });
     // The <style> element ECharts adds holds only hover effects (no use in a static picture) and a
     // CSP with style-src 'self' would block it; the style attributes are allowed (style-src-attr).
-    return chart
-      .renderToSVGString()
-      .replace(/<style[^>]*>[\s\S]*?<\/style>/g, '')
+    const svg = chart.renderToSVGString().replace(/<style[^>]*>[\s\S]*?<\/style>/g, '');
+    // A PDF keeps the chart's own size (the document sets the width it is drawn at)
+    if (print) return svg;
+    return svg
       // Scales to the width of the page (the viewBox keeps its proportions)
       .replace(/^<svg ([^>]*?)width="\d+" height="\d+"/, '<svg $1width="100%"')
       .replace('<svg ', '<svg aria-hidden="true" focusable="false" ');
@@ -27,8 +28,8 @@ function render(option: echarts.EChartsOption, width: number, height: number): s
   }
 }
 
-/** A horizontal bar chart of percentages (null: no bar), one bar for each label. */
-export function barChartSvg(items: { label: string; value: number | null }[], width = 720): string {
+/** A horizontal bar chart of percentages (null: no bar), one bar for each label; `print` for a PDF. */
+export function barChartSvg(items: { label: string; value: number | null }[], width = 720, print = false): string {
   const height = Math.max(120, 40 + items.length * 28);
   return render(
     {
@@ -39,6 +40,7 @@ export function barChartSvg(items: { label: string; value: number | null }[], wi
     },
     width,
     height,
+    print,
   );
 }
 

@@ -25,14 +25,21 @@ export function toCsv(rows: Cell[][]): string {
 
 /** Rows as one worksheet: the first row is the header (bold, frozen); numbers stay numbers. */
 export async function toXlsx(sheetName: string, rows: Cell[][]): Promise<Buffer> {
+  return toWorkbook([{ name: sheetName, rows }]);
+}
+
+/** Several worksheets in one workbook, each as toXlsx makes it. */
+export async function toWorkbook(sheets: { name: string; rows: Cell[][]; widths?: number[] }[]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Assure';
-  const ws = wb.addWorksheet(sheetName.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
-  // exceljs treats a text starting with = as a string, not a formula: no guard needed here
-  for (const r of rows) ws.addRow(r.map((c) => (c === null ? null : c)));
-  ws.getRow(1).font = { bold: true };
-  ws.columns.forEach((c, i) => {
-    c.width = i < 2 ? 48 : 14;
-  });
+  for (const sheet of sheets) {
+    const ws = wb.addWorksheet(sheet.name.replace(/[*?:\\/[\]]/g, ' ').slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
+    // exceljs treats a text starting with = as a string, not a formula: no guard needed here
+    for (const r of sheet.rows) ws.addRow(r.map((c) => (c === null ? null : c)));
+    ws.getRow(1).font = { bold: true };
+    ws.columns.forEach((c, i) => {
+      c.width = sheet.widths?.[i] ?? (i < 2 ? 48 : 14);
+    });
+  }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

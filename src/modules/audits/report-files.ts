@@ -1,0 +1,182 @@
+/**
+ * The audit report as files: a PDF a partnership board reads (pdfmake; charts drawn from the same
+ * SVG as the page, each followed by its table) and an XLSX workbook of the summary, the breakdown
+ * by area and every response. Children appear as case references only.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import { barChartSvg } from '../../lib/charts.js';
+import { type Cell, toWorkbook } from '../../lib/tabular.js';
+import type { AuditReport, Comparison, QuestionReport } from './report.js';
+
+const require = createRequire(import.meta.url);
+
+export interface ReportHeading {
+  title: string;
+  toolName: string;
+  toolVersion: number;
+  purpose: string | null;
+  status: string;
+  completedOn: string | null;
+  source: 'assure' | 'import';
+}
+
+const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : `${v}%`);
+
+/** One row per question and answer: the report's main table. */
+export function summaryRows(report: AuditReport): Cell[][] {
+  const rows: Cell[][] = [['Domain', 'Question', 'Answer', 'Cases', 'Per cent of cases answering']];
+  for (const d of report.domains) for (const q of d.questions) for (const [label, n] of Object.entries(q.counts)) rows.push([d.name, q.text, label, n, q.percentages[label] ?? null]);
+  return rows;
+}
+
+/** The headline questions by area: one row per area and answer. */
+export function areaRows(report: AuditReport): Cell[][] {
+  const headline = report.domains.flatMap((d) => d.questions.filter((q) => q.headline));
+  const rows: Cell[][] = [['Area', 'Question', 'Answer', 'Cases']];
+  for (const [area, qs] of Object.entries(report.byArea).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const q of headline) for (const [label, n] of Object.entries(qs[q.key] ?? {})) rows.push([area, q.text, label, n]);
+  }
+  return rows;
+}
+
+export async function reportXlsx(heading: ReportHeading, report: AuditReport, responses: Cell[][]): Promise<Buffer> {
+  const about: Cell[][] = [
+    ['Audit', heading.title],
+    ['Tool', `${heading.toolName} (version ${heading.toolVersion})`],
+    ['Cases', report.cases],
+    ['Status', heading.status],
+    ['Completed', heading.completedOn],
+    ['Children', 'Pseudonymised: case references only, no names'],
+  ];
+  return toWorkbook([
+    { name: 'About', rows: about, widths: [16, 80] },
+    { name: 'Summary', rows: summaryRows(report), widths: [32, 60, 32, 10, 14] },
+    { name: 'By area', rows: areaRows(report), widths: [20, 60, 32, 10] },
+    { name: 'Responses', rows: responses, widths: [14, 16, 16, 28, 24, 48, 24, 28, 60, 16, 30] },
+  ]);
+}
+
+// pdfmake reads its fonts from files on the server: Roboto ships with it
+let fontsSet = false;
+function pdfmake() {
+  const pm = require('pdfmake') as typeof import('pdfmake');
+  if (!fontsSet) {
+    const dir = path.join(path.dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
+    pm.setFonts({
+      Roboto: {
+        normal: path.join(dir, 'Roboto-Regular.ttf'),
+        bold: path.join(dir, 'Roboto-Medium.ttf'),
+        italics: path.join(dir, 'Roboto-Italic.ttf'),
+        bolditalics: path.join(dir, 'Roboto-MediumItalic.ttf'),
+      },
+    });
+    // Only the fonts above: a document never reads a file or URL named in its content
+    pm.setLocalAccessPolicy((p) => p.startsWith(dir));
+    pm.setUrlAccessPolicy(() => false);
+    fontsSet = true;
+  }
+  return pm;
+}
+
+function table(header: string[], body: Cell[][], widths: (number | string)[]): Content {
+  return {
+    table: {
+      headerRows: 1,
+      keepWithHeaderRows: 1,
+      dontBreakRows: true,
+      widths,
+      body: [header.map((h) => ({ text: h, bold: true })), ...body.map((r) => r.map((c) => ({ text: c === null ? '–' : String(c) })))],
+    },
+    layout: 'lightHorizontalLines',
+    fontSize: 9,
+    margin: [0, 4, 0, 12],
+  };
+}
+
+function questionBlock(q: QuestionReport, withChart: boolean): Content[] {
+  const labels = Object.keys(q.counts);
+  const out: Content[] = [{ text: q.text, bold: true, margin: [0, 6, 0, 2] }];
+  if (withChart && q.answered > 0) out.push({ svg: barChartSvg(labels.map((l) => ({ label: l, value: q.percentages[l] ?? null })), 720, true), width: 480 });
+  out.push(
+    table(
+      ['Answer', 'Cases', 'Per cent'],
+      labels.map((l) => [l, q.counts[l]!, pct(q.percentages[l])]),
+      ['*', 50, 60],
+    ),
+  );
+  return out;
+}
+
+export async function reportPdf(heading: ReportHeading, report: AuditReport, comparison: Comparison | null): Promise<Buffer> {
+  const headline = report.domains.flatMap((d) => d.questions.filter((q) => q.headline));
+  const content: Content[] = [
+    { text: heading.title, style: 'title' },
+    {
+      text: [
+        `${heading.toolName} (version ${heading.toolVersion}). ${report.cases} case${report.cases === 1 ? '' : 's'} audited`,
+        heading.completedOn ? `, completed ${heading.completedOn}` : '',
+        heading.source === 'import' ? '. Imported from an audit done before Assure.' : '.',
+      ].join(''),
+      margin: [0, 0, 0, 4],
+    },
+    ...(heading.purpose ? [{ text: heading.purpose, margin: [0, 0, 0, 4] } as Content] : []),
+    { text: 'Children are pseudonymised: this report holds case references only, no names.', italics: true, margin: [0, 0, 0, 12] },
+    { text: 'Summary', style: 'h2' },
+    ...headline.flatMap((q) => questionBlock(q, true)),
+  ];
+
+  for (const d of report.domains) {
+    const findings = d.questions.filter((q) => !q.headline);
+    if (findings.length === 0) continue;
+    content.push({ text: `${d.name}: findings`, style: 'h2' });
+    content.push(
+      table(
+        ['Question', 'Answers: cases (per cent of those answering)', 'Answered'],
+        findings.map((q) => [q.text, q.answered === 0 ? 'Not answered in this audit' : Object.keys(q.counts).map((l) => `${l}: ${q.counts[l]} (${pct(q.percentages[l])})`).join('\n'), q.answered]),
+        ['*', 170, 50],
+      ),
+    );
+  }
+
+  const areas = Object.keys(report.byArea).sort();
+  if (areas.length > 1 && headline.length) {
+    content.push({ text: 'By area', style: 'h2', pageBreak: 'before' });
+    for (const q of headline) {
+      const labels = Object.keys(q.counts);
+      content.push({ text: q.text, bold: true, margin: [0, 6, 0, 2] });
+      content.push(table(['Area', ...labels], areas.map((a) => [a, ...labels.map((l) => report.byArea[a]![q.key]![l]!)]), ['*', ...labels.map(() => 60)]));
+    }
+  }
+
+  for (const kind of ['strength', 'improvement'] as const) {
+    const themes = report.themes.filter((t) => t.kind === kind);
+    if (themes.length === 0) continue;
+    content.push({ text: kind === 'strength' ? 'Strengths' : 'Areas for improvement', style: 'h2' });
+    for (const t of themes) {
+      content.push({ text: `${t.name} (${t.count} case${t.count === 1 ? '' : 's'})`, bold: true, margin: [0, 6, 0, 2] });
+      content.push({ ul: t.quotes.map((q) => ({ text: [`“${q.text}” `, { text: `(${q.caseRef})`, color: '#505a5f' }] })), margin: [0, 0, 0, 6] });
+    }
+  }
+
+  if (comparison) {
+    content.push({ text: `Compared with ${comparison.previous.title} (${comparison.previous.cases} cases)`, style: 'h2' });
+    const rows: Cell[][] = [];
+    for (const q of headline) {
+      for (const [label, v] of Object.entries(comparison.questions[q.key] ?? {})) rows.push([q.text, label, pct(v.then), pct(v.now), v.change === null ? '–' : `${v.change > 0 ? '+' : ''}${v.change}`]);
+    }
+    content.push(table(['Question', 'Answer', 'Then', 'Now', 'Change (points)'], rows, ['*', 110, 40, 40, 50]));
+  }
+
+  const doc: TDocumentDefinitions = {
+    info: { title: heading.title, creator: 'Assure', subject: 'Case audit report' },
+    pageSize: 'A4',
+    pageMargins: [48, 48, 48, 56],
+    defaultStyle: { font: 'Roboto', fontSize: 10, lineHeight: 1.2 },
+    styles: { title: { fontSize: 20, bold: true, margin: [0, 0, 0, 8] }, h2: { fontSize: 14, bold: true, margin: [0, 14, 0, 4] } },
+    footer: (page, pages) => ({ text: `${heading.title} · page ${page} of ${pages}`, alignment: 'center', fontSize: 8, color: '#505a5f', margin: [0, 20, 0, 0] }),
+    content,
+  };
+  return pdfmake().createPdf(doc).getBuffer();
+}

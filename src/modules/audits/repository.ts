@@ -1,0 +1,233 @@
+/**
+ * Queries of case audits: tool versions (built-in tools stored on first use and whenever their
+ * definition changes), audits, their cases, assignments and answers. Every query about an audit
+ * takes the partnership id, so one partnership never reads another's.
+ */
+import type { Db } from '../../db/database.js';
+import type { AuditStatus } from '../../db/schema.js';
+import type { Trx } from '../cases/record.js';
+import { BUILT_IN_TOOLS, type StoredTool, type ToolDefinition } from './tools.js';
+
+type Q = Db | Trx;
+
+/** JSON with its keys sorted, so a definition read back from jsonb compares equal to the one in code. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function toStored(row: { id: string; version: number; definition: unknown }): StoredTool {
+  return { ...(row.definition as ToolDefinition), id: row.id, version: row.version };
+}
+
+/** Stores each built-in tool as a new version when the one in code differs from the latest stored. */
+export async function ensureBuiltInTools(q: Q): Promise<void> {
+  const latest = await q
+    .selectFrom('audit_tools')
+    .select(['key', 'version', 'definition'])
+    .where('partnership_id', 'is', null)
+    .orderBy('version', 'desc')
+    .execute();
+  for (const tool of BUILT_IN_TOOLS) {
+    const current = latest.find((r) => r.key === tool.key);
+    if (current && canonical(current.definition) === canonical(tool)) continue;
+    await q
+      .insertInto('audit_tools')
+      .values({ partnership_id: null, key: tool.key, version: (current?.version ?? 0) + 1, name: tool.name, definition: JSON.stringify(tool) })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
+/** The latest version of every tool the partnership can use: the built-in ones and its own. */
+export async function latestTools(q: Q, partnershipId: string): Promise<StoredTool[]> {
+  const rows = await q
+    .selectFrom('audit_tools')
+    .select(['id', 'key', 'version', 'definition', 'partnership_id'])
+    .where((eb) => eb.or([eb('partnership_id', 'is', null), eb('partnership_id', '=', partnershipId)]))
+    .orderBy('key')
+    .orderBy('version', 'desc')
+    .execute();
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.key) && seen.add(r.key)).map(toStored);
+}
+
+export async function toolById(q: Q, partnershipId: string, id: string): Promise<StoredTool | null> {
+  const row = await q
+    .selectFrom('audit_tools')
+    .select(['id', 'version', 'definition'])
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('partnership_id', 'is', null), eb('partnership_id', '=', partnershipId)]))
+    .executeTakeFirst();
+  return row ? toStored(row) : null;
+}
+
+export interface NewAudit {
+  partnershipId: string;
+  toolId: string;
+  title: string;
+  purpose: string | null;
+  status: AuditStatus;
+  source: 'assure' | 'import';
+  cohort: Record<string, unknown>;
+  sample: Record<string, unknown>;
+  auditorsPerCase: number;
+  createdBy: string | null;
+  now: Date;
+}
+
+export async function insertAudit(q: Q, a: NewAudit): Promise<string> {
+  const row = await q
+    .insertInto('audits')
+    .values({
+      partnership_id: a.partnershipId,
+      tool_id: a.toolId,
+      title: a.title,
+      purpose: a.purpose,
+      status: a.status,
+      source: a.source,
+      cohort: JSON.stringify(a.cohort),
+      sample: JSON.stringify(a.sample),
+      auditors_per_case: a.auditorsPerCase,
+      started_at: a.status === 'planning' ? null : a.now,
+      completed_at: a.status === 'completed' ? a.now : null,
+      created_by: a.createdBy,
+      created_at: a.now,
+      updated_at: a.now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export interface NewCase {
+  childId: string | null;
+  caseRef: string;
+  area: string | null;
+  team: string | null;
+  agencies: string[];
+}
+
+const CHUNK = 1000;
+
+export async function insertCases(q: Q, auditId: string, cases: readonly NewCase[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < cases.length; i += CHUNK) {
+    const rows = await q
+      .insertInto('audit_cases')
+      .values(cases.slice(i, i + CHUNK).map((c) => ({ audit_id: auditId, child_id: c.childId, case_ref: c.caseRef, area: c.area, team: c.team, agencies: c.agencies })))
+      .returning(['id', 'case_ref'])
+      .execute();
+    const byRef = new Map(rows.map((r) => [r.case_ref, r.id]));
+    for (const c of cases.slice(i, i + CHUNK)) ids.push(byRef.get(c.caseRef)!);
+  }
+  return ids;
+}
+
+export interface NewAnswer {
+  caseId: string;
+  kind: 'auditor' | 'agreed';
+  authorUserId: string | null;
+  questionKey: string;
+  answer: string | null;
+  comment?: string | null;
+  prefilled?: string | null;
+  evidence?: unknown;
+  reason?: string | null;
+}
+
+export async function insertAnswers(q: Q, answers: readonly NewAnswer[], now: Date): Promise<void> {
+  for (let i = 0; i < answers.length; i += CHUNK) {
+    await q
+      .insertInto('audit_answers')
+      .values(
+        answers.slice(i, i + CHUNK).map((a) => ({
+          audit_case_id: a.caseId,
+          kind: a.kind,
+          author_user_id: a.authorUserId,
+          question_key: a.questionKey,
+          answer: a.answer,
+          comment: a.comment ?? null,
+          prefilled: a.prefilled ?? null,
+          evidence: a.evidence === undefined || a.evidence === null ? null : JSON.stringify(a.evidence),
+          reason: a.reason ?? null,
+          updated_at: now,
+        })),
+      )
+      .execute();
+  }
+}
+
+export async function auditById(q: Q, partnershipId: string, id: string) {
+  return q.selectFrom('audits').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function listAudits(q: Q, partnershipId: string) {
+  return q
+    .selectFrom('audits as a')
+    .innerJoin('audit_tools as t', 't.id', 'a.tool_id')
+    .select((eb) => [
+      'a.id',
+      'a.title',
+      'a.status',
+      'a.source',
+      'a.created_at',
+      'a.completed_at',
+      't.key as tool_key',
+      't.name as tool_name',
+      't.version as tool_version',
+      eb.selectFrom('audit_cases as c').select((e) => e.fn.countAll<string>().as('n')).whereRef('c.audit_id', '=', 'a.id').as('cases'),
+    ])
+    .where('a.partnership_id', '=', partnershipId)
+    .orderBy('a.created_at', 'desc')
+    .execute();
+}
+
+export async function casesOf(q: Q, auditId: string) {
+  return q.selectFrom('audit_cases').selectAll().where('audit_id', '=', auditId).orderBy('case_ref').execute();
+}
+
+export async function answersOf(q: Q, auditId: string) {
+  return q
+    .selectFrom('audit_answers as a')
+    .innerJoin('audit_cases as c', 'c.id', 'a.audit_case_id')
+    .select(['a.id', 'a.audit_case_id', 'a.kind', 'a.author_user_id', 'a.question_key', 'a.answer', 'a.comment', 'a.prefilled', 'a.reason', 'a.evidence', 'a.updated_at', 'a.version'])
+    .where('c.audit_id', '=', auditId)
+    .execute();
+}
+
+export async function themesOf(q: Q, auditId: string) {
+  const [themes, tags] = await Promise.all([
+    q.selectFrom('audit_themes').selectAll().where('audit_id', '=', auditId).orderBy('name').execute(),
+    q
+      .selectFrom('audit_theme_tags as t')
+      .innerJoin('audit_themes as th', 'th.id', 't.theme_id')
+      .select(['t.theme_id', 't.answer_id'])
+      .where('th.audit_id', '=', auditId)
+      .execute(),
+  ]);
+  return { themes, tags };
+}
+
+/** The last completed audit before this one that used a version of the same tool. */
+export async function previousAudit(q: Q, partnershipId: string, toolKey: string, before: { id: string; completedAt: Date | null; createdAt: Date }) {
+  return q
+    .selectFrom('audits as a')
+    .innerJoin('audit_tools as t', 't.id', 'a.tool_id')
+    .select(['a.id', 'a.title', 'a.completed_at'])
+    .where('a.partnership_id', '=', partnershipId)
+    .where('t.key', '=', toolKey)
+    .where('a.status', '=', 'completed')
+    .where('a.id', '!=', before.id)
+    .where('a.completed_at', '<=', before.completedAt ?? before.createdAt)
+    .orderBy('a.completed_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
