@@ -14,6 +14,7 @@ import { FIRST_NAMES, LAST_NAMES, pick, prng } from '../src/demo/generate.js';
 import { systemClock } from '../src/lib/clock.js';
 import { AccessLogService } from '../src/modules/access-log/service.js';
 import { AuthService } from '../src/modules/auth/service.js';
+import { auditFigures } from './audits.js';
 
 const EXTRA_USERS = Number(process.env.BENCH_USERS ?? 2000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -107,6 +108,8 @@ async function main() {
   const during = await timed(50, 1, () => get('/healthz'));
   await slow;
   figures.push({ name: 'healthz worst while a 1–2 s query runs', value: during[during.length - 1]!, unit: 'ms', limit: 100 });
+  const auditors = await database.db.selectFrom('users').select('id').where('partnership_id', '=', partnership.id).orderBy('id').limit(2).execute();
+  figures.push(...(await auditFigures(database.db, partnership.id, [auditors[0]!.id, auditors[1]!.id])));
   figures.push({ name: 'resident memory', value: process.memoryUsage().rss / 2 ** 20, unit: 'MiB', limit: 1536 });
 
   await app.close();

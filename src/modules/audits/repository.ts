@@ -3,6 +3,7 @@
  * definition changes), audits, their cases, assignments and answers. Every query about an audit
  * takes the partnership id, so one partnership never reads another's.
  */
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { AuditStatus } from '../../db/schema.js';
 import type { Trx } from '../cases/record.js';
@@ -194,13 +195,50 @@ export async function casesOf(q: Q, auditId: string) {
   return q.selectFrom('audit_cases').selectAll().where('audit_id', '=', auditId).orderBy('case_ref').execute();
 }
 
-export async function answersOf(q: Q, auditId: string) {
-  return q
+export interface AnswerRow {
+  id: string;
+  audit_case_id: string;
+  kind: 'auditor' | 'agreed';
+  author_user_id: string | null;
+  question_key: string;
+  answer: string | null;
+  comment: string | null;
+  prefilled: string | null;
+  reason: string | null;
+  version: number;
+}
+
+/**
+ * Every answer of an audit. Read as one JSON array per case: with tens of thousands of answers
+ * that is several times faster on the embedded database than one row per answer.
+ */
+export async function answersOf(q: Q, auditId: string): Promise<AnswerRow[]> {
+  const rows = await q
     .selectFrom('audit_answers as a')
     .innerJoin('audit_cases as c', 'c.id', 'a.audit_case_id')
-    .select(['a.id', 'a.audit_case_id', 'a.kind', 'a.author_user_id', 'a.question_key', 'a.answer', 'a.comment', 'a.prefilled', 'a.reason', 'a.evidence', 'a.updated_at', 'a.version'])
+    .select([
+      'a.audit_case_id',
+      sql<string>`json_agg(json_build_array(a.id, a.kind, a.author_user_id, a.question_key, a.answer, a.comment, a.prefilled, a.reason, a.version))::text`.as('answers'),
+    ])
     .where('c.audit_id', '=', auditId)
+    .groupBy('a.audit_case_id')
     .execute();
+  return rows.flatMap((r) =>
+    (JSON.parse(r.answers) as [string, AnswerRow['kind'], string | null, string, string | null, string | null, string | null, string | null, number][]).map(
+      ([id, kind, author, key, answer, comment, prefilled, reason, version]) => ({
+        id,
+        audit_case_id: r.audit_case_id,
+        kind,
+        author_user_id: author,
+        question_key: key,
+        answer,
+        comment,
+        prefilled,
+        reason,
+        version,
+      }),
+    ),
+  );
 }
 
 export async function themesOf(q: Q, auditId: string) {
