@@ -269,3 +269,98 @@ export async function previousAudit(q: Q, partnershipId: string, toolKey: string
     .limit(1)
     .executeTakeFirst();
 }
+
+export interface CohortDefinition {
+  /** Children on a child protection plan on this date. */
+  onDate: string;
+  /** Only plans that had lasted at least this many months by then. */
+  minPlanMonths?: number | null;
+  areaId?: string | null;
+  category?: string | null;
+  /** Age in whole years on the date. */
+  minAge?: number | null;
+  maxAge?: number | null;
+}
+
+/** The children of a cohort, with who works with them and the agencies involved (for assignment). */
+export async function cohortChildren(q: Q, partnershipId: string, def: CohortDefinition) {
+  let query = q
+    .selectFrom('cp_plans as p')
+    .innerJoin('children as c', 'c.id', 'p.child_id')
+    .leftJoin('areas as a', 'a.id', 'c.area_id')
+    .leftJoin('teams as t', 't.id', 'c.team_id')
+    .select(['c.id as child_id', 'c.area_id', 'a.name as area_name', 'c.team_id', 't.name as team_name', 'c.lead_user_id', 'c.date_of_birth', 'p.started_on'])
+    .where('p.partnership_id', '=', partnershipId)
+    .where('p.started_on', '<=', def.onDate)
+    .where((eb) => eb.or([eb('p.ended_on', 'is', null), eb('p.ended_on', '>', def.onDate)]));
+  if (def.minPlanMonths) query = query.where('p.started_on', '<=', sql<string>`(${def.onDate}::date - make_interval(months => ${def.minPlanMonths}))::date`);
+  if (def.areaId) query = query.where('c.area_id', '=', def.areaId);
+  if (def.category) query = query.where('p.latest_category', '=', def.category as never);
+  if (def.minAge != null) query = query.where(sql<boolean>`c.date_of_birth <= (${def.onDate}::date - make_interval(years => ${def.minAge}))::date`);
+  if (def.maxAge != null) query = query.where(sql<boolean>`c.date_of_birth > (${def.onDate}::date - make_interval(years => ${def.maxAge + 1}))::date`);
+  const children = await query.orderBy('c.id').execute();
+  const ids = [...new Set(children.map((c) => c.child_id))];
+  if (ids.length === 0) return [];
+  const [members, managers, chairs] = await Promise.all([
+    q
+      .selectFrom('core_group_members as m')
+      .leftJoin('agencies as ag', 'ag.id', 'm.agency_id')
+      .select(['m.child_id', 'm.user_id', 'm.agency_id', 'ag.name as agency_name'])
+      .where('m.partnership_id', '=', partnershipId)
+      .where('m.child_id', 'in', ids)
+      .where('m.is_parent', '=', false)
+      .execute(),
+    q.selectFrom('users').select(['id', 'team_id']).where('partnership_id', '=', partnershipId).where('role', '=', 'team-manager').where('team_id', 'is not', null).execute(),
+    q.selectFrom('conferences').select(['child_id', 'chair_user_id']).where('partnership_id', '=', partnershipId).where('child_id', 'in', ids).where('chair_user_id', 'is not', null).execute(),
+  ]);
+  const seen = new Set<string>();
+  return children
+    .filter((c) => !seen.has(c.child_id) && seen.add(c.child_id))
+    .map((c) => {
+      const mine = members.filter((m) => m.child_id === c.child_id);
+      const workers = [c.lead_user_id, ...mine.map((m) => m.user_id), ...managers.filter((m) => m.team_id === c.team_id).map((m) => m.id), ...chairs.filter((x) => x.child_id === c.child_id).map((x) => x.chair_user_id)];
+      const agencies = new Map(mine.filter((m) => m.agency_id).map((m) => [m.agency_id!, m.agency_name ?? '']));
+      return {
+        childId: c.child_id,
+        areaId: c.area_id,
+        areaName: c.area_name,
+        teamId: c.team_id,
+        teamName: c.team_name,
+        agencyIds: [...agencies.keys()],
+        agencyNames: [...agencies.values()].filter(Boolean).sort(),
+        workerUserIds: [...new Set(workers.filter((w): w is string => !!w))],
+      };
+    });
+}
+
+export async function auditorCandidates(q: Q, partnershipId: string) {
+  return q.selectFrom('users').select(['id as userId', 'agency_id as agencyId']).where('partnership_id', '=', partnershipId).where('role', '=', 'auditor').where('disabled_at', 'is', null).orderBy('id').execute();
+}
+
+export async function assignmentsOf(q: Q, auditId: string) {
+  return q
+    .selectFrom('audit_assignments as s')
+    .innerJoin('audit_cases as c', 'c.id', 's.audit_case_id')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .innerJoin('agencies as ag', 'ag.id', 'u.agency_id')
+    .select(['s.id', 's.audit_case_id', 's.user_id', 's.submitted_at', 'u.name as user_name', 'ag.name as agency_name'])
+    .where('c.audit_id', '=', auditId)
+    .orderBy('ag.name')
+    .orderBy('u.name')
+    .execute();
+}
+
+/** The cases a person is assigned to in audits that are running. */
+export async function casesAssignedTo(q: Q, partnershipId: string, userId: string) {
+  return q
+    .selectFrom('audit_assignments as s')
+    .innerJoin('audit_cases as c', 'c.id', 's.audit_case_id')
+    .innerJoin('audits as a', 'a.id', 'c.audit_id')
+    .select(['a.id as audit_id', 'a.title', 'c.id as case_id', 'c.case_ref', 'c.area', 's.submitted_at'])
+    .where('a.partnership_id', '=', partnershipId)
+    .where('a.status', '=', 'running')
+    .where('s.user_id', '=', userId)
+    .orderBy('a.title')
+    .orderBy('c.case_ref')
+    .execute();
+}
