@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerAgency } from './agency.js';
 import { registerArea } from './area.js';
 import { registerAuditLog } from './audit-log.js';
+import { registerBackup } from './backup.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerPartnership } from './partnership.js';
@@ -67,5 +68,6 @@ export function buildProgram(output?: { writeOut(s: string): void; writeErr(s: s
   registerStandards(program);
   registerImport(program);
   registerReminders(program);
+  registerBackup(program);
   return program;
 }
