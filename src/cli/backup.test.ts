@@ -208,6 +208,43 @@ describe('assure backup and restore', { timeout: 120_000 }, () => {
     }
   });
 
+  it('a backup from a newer version of Assure is refused, and so (server) is a restore over a database migrated past the backup', async () => {
+    const future = '999_from_a_later_version';
+    const addFuture = async () => {
+      const handle = await inst.open();
+      try {
+        await sql`insert into assure_migrations (name, "timestamp") values (${future}, ${new Date().toISOString()})`.execute(handle.db);
+      } finally {
+        await handle.close();
+      }
+    };
+    const removeFuture = async () => {
+      const handle = await inst.open();
+      try {
+        await sql`delete from assure_migrations where name = ${future}`.execute(handle.db);
+      } finally {
+        await handle.close();
+      }
+    };
+    const newer = path.join(files, 'newer.backup');
+    await addFuture();
+    try {
+      expectOk(await assure(['backup', '--out', newer], { env }));
+      if (postgres) {
+        const over = await assure(['restore', '--force', backupFile()], { env });
+        expect(over.status, show(over)).toBe(1);
+        expect(over.stderr).toContain(`has migrations the backup was made before (${future})`);
+        expect(over.stderr).toContain('nothing was changed');
+      }
+    } finally {
+      await removeFuture();
+    }
+    const r = await assure(['restore', '--force', newer], { env });
+    expect(r.status, show(r)).toBe(1);
+    expect(r.stderr).toContain(`was made by a newer version of Assure (it has migration ${future}`);
+    expect(await snapshot(inst)).toEqual(before);
+  });
+
   it.runIf(postgres)('without pg_dump and pg_restore on the PATH, says what to install', async () => {
     const [b, r] = await Promise.all([
       assure(['backup', '--out', path.join(files, 'no-tools.backup')], { env: { ...env, PATH: '/nonexistent' } }),

@@ -44,7 +44,8 @@ export function registerBackup(program: Command): void {
         'database (embedded, or PostgreSQL server); anything else is refused before a change is made. A database that already ' +
         'holds data is replaced only with --force. Embedded: the server must be stopped; the backup is unpacked and checked ' +
         'beside the data directory and swapped in only when complete. PostgreSQL server: pg_restore --clean --if-exists ' +
-        '--no-owner in one transaction (needs pg_restore on the PATH); a failure rolls it all back. Run `assure migrate` ' +
+        '--no-owner in one transaction (needs pg_restore on the PATH); a failure rolls it all back. Stop the server for a restore ' +
+        'either way. A backup from a newer version of Assure is refused. Run `assure migrate` ' +
         '(or start the server) afterwards to bring an older backup up to date.',
     )
     .argument('<file>', 'the backup file')

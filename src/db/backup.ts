@@ -226,18 +226,23 @@ async function backupEmbedded(dataDir: string, file: string): Promise<BackupResu
   }
 }
 
-/** Opens the unpacked copy and checks it is an Assure database this version can run. */
-async function checkRestored(pool: EmbeddedPool, file: string): Promise<number> {
-  const table = await pool.query<{ present: boolean }>(`select to_regclass('public.${MIGRATION_TABLE}') is not null as present`);
-  if (!table.rows[0]?.present) throw new BackupError(`${file} holds a PostgreSQL data directory, but not an Assure database: nothing was changed.`);
-  const rows = await pool.query<{ name: string }>(`select name from ${MIGRATION_TABLE} order by name`);
-  const unknown = rows.rows.map((r) => r.name).filter((name) => !MIGRATION_NAMES.includes(name));
+/** Refuses a backup holding a migration this version does not know (it was made by a newer version). */
+function refuseNewer(file: string, names: string[]): void {
+  const unknown = names.filter((name) => !MIGRATION_NAMES.includes(name));
   if (unknown.length > 0) {
     throw new BackupError(
       `${file} was made by a newer version of Assure (it has migration ${unknown.join(', ')}, which this version does not know). ` +
         'Restore it with that version or later: nothing was changed.',
     );
   }
+}
+
+/** Opens the unpacked copy and checks it is an Assure database this version can run. */
+async function checkRestored(pool: EmbeddedPool, file: string): Promise<number> {
+  const table = await pool.query<{ present: boolean }>(`select to_regclass('public.${MIGRATION_TABLE}') is not null as present`);
+  if (!table.rows[0]?.present) throw new BackupError(`${file} holds a PostgreSQL data directory, but not an Assure database: nothing was changed.`);
+  const rows = await pool.query<{ name: string }>(`select name from ${MIGRATION_TABLE} order by name`);
+  refuseNewer(file, rows.rows.map((r) => r.name));
   return rows.rows.length;
 }
 
@@ -356,7 +361,8 @@ async function backupServer(url: string, file: string): Promise<BackupResult> {
   }
 }
 
-async function serverHoldsAssure(url: string): Promise<boolean> {
+/** The migrations recorded in the database now, or null when it holds no Assure database. */
+async function serverMigrations(url: string): Promise<string[] | null> {
   const client = new pg.Client({ connectionString: url });
   try {
     await client.connect();
@@ -365,10 +371,28 @@ async function serverHoldsAssure(url: string): Promise<boolean> {
   }
   try {
     const r = await client.query<{ present: boolean }>(`select to_regclass('public.${MIGRATION_TABLE}') is not null as present`);
-    return r.rows[0]?.present === true;
+    if (r.rows[0]?.present !== true) return null;
+    const names = await client.query<{ name: string }>(`select name from ${MIGRATION_TABLE} order by name`);
+    return names.rows.map((row) => row.name);
   } finally {
     await client.end();
   }
+}
+
+/** The migrations recorded in a pg_dump file: the rows of its migrations table, read without restoring it. */
+async function archiveMigrations(file: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const run = await runTool('pg_restore', ['--data-only', `--table=${MIGRATION_TABLE}`, '--file=-', file], env);
+  if (run.code !== 0) throw toolFailed('pg_restore', run, `${file} could not be read as a pg_dump file: nothing was changed.`);
+  const names: string[] = [];
+  let inCopy = false;
+  for (const line of run.stdout.split('\n')) {
+    if (inCopy) {
+      if (line === '\\.') break;
+      const name = line.split('\t')[0];
+      if (name) names.push(name);
+    } else if (new RegExp(`^COPY (public\\.)?${MIGRATION_TABLE} `).test(line)) inCopy = true;
+  }
+  return names;
 }
 
 async function migrationCount(url: string): Promise<number> {
@@ -391,11 +415,22 @@ async function restoreServer(url: string, file: string, force: boolean): Promise
   if (!new RegExp(`\\bTABLE (public )?${MIGRATION_TABLE}\\b`).test(list.stdout)) {
     throw new BackupError(`${file} is a pg_dump file, but not of an Assure database: nothing was changed.`);
   }
-  const replaced = await serverHoldsAssure(url);
+  const inBackup = await archiveMigrations(file, env);
+  refuseNewer(file, inBackup);
+  const current = await serverMigrations(url);
+  const replaced = current !== null;
   if (replaced && !force) {
     throw new BackupError(
       'The database in DATABASE_URL already holds an Assure database: nothing was changed. To replace it with the backup, run the restore ' +
         'again with --force (take a backup of the current database first if you may need it).',
+    );
+  }
+  // pg_restore --clean replaces what the backup holds; tables added by a later migration would be left behind.
+  const later = (current ?? []).filter((name) => !inBackup.includes(name));
+  if (later.length > 0) {
+    throw new BackupError(
+      `The database in DATABASE_URL has migrations the backup was made before (${later.join(', ')}), so restoring over it would ` +
+        'leave their tables behind: nothing was changed. Restore into a new, empty database (createdb) and point DATABASE_URL at it.',
     );
   }
   const run = await runTool(
