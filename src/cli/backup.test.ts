@@ -9,6 +9,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeDataDirTarball } from '../../test/support/backup-files.js';
 import { type Installation, type Result, assure, expectOk, newInstallation, postgres, show } from '../../test/support/cli.js';
 import { LOCK_FILE_NAME } from '../db/embedded/index.js';
 import { MIGRATION_NAMES } from '../db/migrate.js';
@@ -51,28 +52,6 @@ async function snapshot(inst: Installation): Promise<Snapshot> {
   } finally {
     await handle.close();
   }
-}
-
-/** A gzip'd tar holding one PG_VERSION entry: looks like an embedded backup to a quick glance. */
-function fakeDataDirTarball(): Buffer {
-  const content = Buffer.from('18\n');
-  const header = Buffer.alloc(512);
-  header.write('PG_VERSION', 0, 'utf8');
-  header.write('0000644\0', 100, 'latin1');
-  header.write('0000000\0', 108, 'latin1');
-  header.write('0000000\0', 116, 'latin1');
-  header.write(`${content.length.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
-  header.write('00000000000\0', 136, 'latin1');
-  header.write('0', 156, 'latin1');
-  header.write('ustar\0', 257, 'latin1');
-  header.write('00', 263, 'latin1');
-  header.fill(' ', 148, 156);
-  let sum = 0;
-  for (const b of header) sum += b;
-  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-  const body = Buffer.alloc(512);
-  content.copy(body);
-  return gzipSync(Buffer.concat([header, body, Buffer.alloc(1024)]));
 }
 
 describe('assure backup and restore', { timeout: 120_000 }, () => {
@@ -193,6 +172,17 @@ describe('assure backup and restore', { timeout: 120_000 }, () => {
       expect(o.stderr).toContain('is a backup of a PostgreSQL server database (pg_dump custom format), but this installation uses the embedded database (DATABASE_URL is not set). Nothing was changed.');
     }
     expect(m.stderr).toBe(`There is no file ${path.join(files, 'missing.backup')}.\n`);
+    expect(await snapshot(inst)).toEqual(before);
+  });
+
+  it.skipIf(postgres)('on the embedded database, a file that only looks like a data directory is unpacked aside, refused, and cleared away', async () => {
+    const fake = path.join(files, 'fake-data-dir.backup');
+    fs.writeFileSync(fake, fakeDataDirTarball());
+    const r = await assure(['restore', '--force', fake], { env });
+    expect(r.status, show(r)).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^${fake.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} could not be read as a copy of an embedded database \\(.+\\): nothing was changed\\.\n$`));
+    expect(r.stderr).not.toContain('restoring-');
+    expect(fs.readdirSync(inst.dataDir!).sort(), 'no staging copy left behind').toEqual(['pgdata']);
     expect(await snapshot(inst)).toEqual(before);
   });
 

@@ -273,7 +273,8 @@ async function restoreEmbedded(dataDir: string, file: string, force: boolean): P
       try {
         pool = await EmbeddedPool.open({ dataDir: staging, loadDataDir: new Uint8Array(await fsp.readFile(file)) });
       } catch (err) {
-        throw new BackupError(`${file} could not be read as a copy of an embedded database (${(err as Error).message}): nothing was changed.`);
+        const reason = (err as Error).message.replace(/^Could not start the embedded database in \S+: /, '').replace(/^Embedded database: /, '');
+        throw new BackupError(`${file} could not be read as a copy of an embedded database (${reason}): nothing was changed.`);
       }
       migrations = await checkRestored(pool, file);
       await pool.end(); // a clean shutdown: the staged copy is complete on disk
