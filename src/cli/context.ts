@@ -35,6 +35,16 @@ export interface ContextOptions {
   beforeOpen?: (config: Config) => void;
 }
 
+/**
+ * The configuration only, for commands that must not open the database themselves (a restore
+ * replaces the embedded data directory, which cannot be open while it is swapped).
+ */
+export function readConfig(opts: ContextOptions = {}): Config {
+  const config = loadConfig(process.env, 'cli');
+  opts.beforeOpen?.(config);
+  return config;
+}
+
 export async function withContext<T>(fn: (ctx: CliContext) => Promise<T>, opts: ContextOptions = {}): Promise<T> {
   const config = loadConfig(process.env, 'cli');
   opts.beforeOpen?.(config);

@@ -7,6 +7,7 @@ import { registerAgency } from './agency.js';
 import { registerArea } from './area.js';
 import { registerAudit } from './audit.js';
 import { registerAuditLog } from './audit-log.js';
+import { registerBackup } from './backup.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerPartnership } from './partnership.js';
@@ -69,5 +70,6 @@ export function buildProgram(output?: { writeOut(s: string): void; writeErr(s: s
   registerStandards(program);
   registerImport(program);
   registerReminders(program);
+  registerBackup(program);
   return program;
 }

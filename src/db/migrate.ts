@@ -22,11 +22,18 @@ const migrations: Record<string, Migration> = {
   '009_audits': m009,
 };
 
+/** The table recording which migrations have run (and its lock table). */
+export const MIGRATION_TABLE = 'assure_migrations';
+export const MIGRATION_LOCK_TABLE = 'assure_migrations_lock';
+
+/** Every migration this version of Assure knows, oldest first. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations);
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'assure_migrations', migrationLockTableName: 'assure_migrations_lock' });
+  const migrator = new Migrator({ db, provider, migrationTableName: MIGRATION_TABLE, migrationLockTableName: MIGRATION_LOCK_TABLE });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
