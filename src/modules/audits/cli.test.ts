@@ -10,22 +10,22 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seed001Cases, seed003Cases, toAuditCsv } from '../../../test/support/audit-cohorts.js';
-import { type CliInstallation, cliInstallation, runAssure } from '../../../test/support/cli.js';
+import { assure as runAssure, type Installation, newInstallation } from '../../../test/support/cli.js';
 import { CORE_GROUP_THEMATIC, CP_MULTI_AGENCY, MEETS } from './tools.js';
 
 describe('assure audit', () => {
-  let inst: CliInstallation;
+  let inst: Installation;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'assure-audit-cli-'));
   const file = (name: string, text: string) => {
     const p = path.join(tmp, name);
     fs.writeFileSync(p, text);
     return p;
   };
-  const assure = (...args: string[]) => runAssure(args, inst.env);
+  const assure = (...args: string[]) => runAssure(args, { env: inst.env });
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    inst = await cliInstallation('audit');
+    inst = await newInstallation();
     const added = await assure('partnership', 'add', '--code', '202', '--name', 'Audit Test Partnership');
     expect(added.status, added.stderr).toBe(0);
   }, 60_000);

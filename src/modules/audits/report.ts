@@ -155,7 +155,8 @@ export function buildReport(tool: ToolDefinition, cases: readonly ReportCase[], 
       kind: t.kind,
       name: t.name,
       count: new Set(t.quotes.map((q) => q.caseRef)).size,
-      quotes: t.quotes.slice(0, MAX_QUOTES).map((q) => ({ caseRef: q.caseRef, text: shorten(q.text) })),
+      // the same words from two auditors of one case are one quote
+      quotes: [...new Map(t.quotes.map((q) => [`${q.caseRef}\u0000${shorten(q.text)}`, { caseRef: q.caseRef, text: shorten(q.text) }])).values()].slice(0, MAX_QUOTES),
     })),
   };
 }

@@ -1,0 +1,178 @@
+/**
+ * A case audit run in Assure, through the services on a real database: the QA lead plans it from a
+ * cohort (a reproducible sample, auditors never a child's own workers), auditors answer their cases
+ * beside the record (pre-filled answers from it), the QA lead moderates, agreement before moderation is
+ * reported, themes are tagged and the report counts the final answers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Actor, systemActor } from '../../lib/actor.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { AccessLogService } from '../access-log/service.js';
+import { AuthService, userActor } from '../auth/service.js';
+import { PartnershipService } from '../partnership/service.js';
+import { buildTestApp, type TestApp } from '../../../test/support/app.js';
+import { makeChildOnPlan } from '../../../test/support/child-on-plan.js';
+import { type Fixture, makePartnership, PASSWORD } from '../../../test/support/factories.js';
+import { AuditConduct } from './conduct.js';
+import { AuditsService } from './service.js';
+import { questionsOf } from './tools.js';
+
+describe('running a case audit', () => {
+  let t: TestApp;
+  let f: Fixture;
+  let audits: AuditsService;
+  let conduct: AuditConduct;
+  const actors: Record<string, Actor> = {};
+  const children: string[] = [];
+
+  const actor = async (userId: string) => userActor(await t.database.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow());
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+    const db = t.database.db;
+    f = await makePartnership(db, '931');
+    const accessLog = new AccessLogService(db, t.clock);
+    audits = new AuditsService(db, t.clock, accessLog);
+    conduct = new AuditConduct(db, t.clock, accessLog, audits);
+    const people = new PartnershipService(db, t.clock, accessLog, new AuthService(db, t.clock, t.config, accessLog));
+    const sys = systemActor(f.partnershipId, 'test');
+    for (const [key, agency] of [
+      ['police', f.agencies.police!],
+      ['school', f.agencies.school!],
+    ] as const) {
+      const u = await people.addUser(sys, { email: `auditor-${key}@test.assure.example`, name: `${key} auditor`, role: 'auditor', agencyId: agency, teamId: null, password: PASSWORD });
+      f.users[`auditor_${key}`] = { id: u.id, email: u.email, role: 'auditor' };
+    }
+    for (let i = 0; i < 6; i++) children.push((await makeChildOnPlan(t, f, { firstName: `Audit${i}`, lastName: 'Child', laChildId: `AUD${i}` })).childId);
+    // The police auditor is the lead practitioner of the first child: never their auditor
+    await db.updateTable('children').set({ lead_user_id: f.users.auditor_police!.id }).where('id', '=', children[0]!).execute();
+    // The second child's voice was heard during the plan; the others' not
+    await db
+      .insertInto('voice_entries')
+      .values({ partnership_id: f.partnershipId, child_id: children[1]!, kind: 'said', recorded_on: '2026-10-29', content: 'Synthetic words', seen_alone: true, updated_at: new Date() })
+      .execute();
+    for (const key of ['qa', 'worker', 'auditor', 'auditor_police', 'auditor_school', 'admin']) actors[key] = await actor(f.users[key]!.id);
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const plan = (extra: Record<string, unknown> = {}) =>
+    conduct.plan(actors.qa!, { title: 'Core groups, November 2026', tool: 'core-group-thematic', onDate: '2026-11-02', strategy: 'random', size: '4', seed: 'nov-2026', auditorsPerCase: '2', ...extra });
+
+  it('draws the same sample from the same seed, never assigns a child’s own worker, and refuses bad plans naming the field', async () => {
+    const a = await plan();
+    const b = await plan({ title: 'Same seed again' });
+    const childrenOf = async (id: string) => (await audits.load(actors.qa!, id)).cases.map((c) => [c.case_ref, c.child_id]);
+    expect(a.cases).toBe(4);
+    expect(await childrenOf(b.id)).toEqual(await childrenOf(a.id));
+    const other = await plan({ title: 'Another seed', seed: 'another' });
+    expect(await childrenOf(other.id)).not.toEqual(await childrenOf(a.id));
+
+    const everyone = await plan({ title: 'All of them', strategy: 'all', size: '' });
+    const view = await conduct.overview(actors.qa!, everyone.id);
+    expect(view.cases).toHaveLength(6);
+    const first = view.cases.find((c) => c.child_id === children[0])!;
+    const assigned = view.assignments.filter((s) => s.audit_case_id === first.id).map((s) => s.user_id);
+    expect(assigned).toHaveLength(2);
+    expect(assigned).not.toContain(f.users.auditor_police!.id);
+    for (const c of view.cases.filter((x) => x.child_id !== children[0])) expect(view.assignments.filter((s) => s.audit_case_id === c.id)).toHaveLength(2);
+    // reports never carry names: the case reference is not the child's
+    expect(view.cases.map((c) => c.case_ref)).toEqual(['C001', 'C002', 'C003', 'C004', 'C005', 'C006']);
+
+    for (const [input, field] of [
+      [{ size: '' }, 'size'],
+      [{ tool: 'no-such' }, 'tool'],
+      [{ onDate: '2020-01-01' }, 'onDate'],
+      [{ minAge: '12', maxAge: '3' }, 'maxAge'],
+      [{ auditorsPerCase: '9' }, 'auditorsPerCase'],
+    ] as const) {
+      const err = await plan(input).catch((e: unknown) => e);
+      expect(err, JSON.stringify(input)).toBeInstanceOf(ValidationError);
+      expect(Object.keys((err as ValidationError).fields)).toContain(field);
+    }
+    await expect(conduct.plan(actors.worker!, { title: 'x' })).rejects.toBeInstanceOf(ForbiddenError);
+  }, 60_000);
+
+  it('runs from planning to completion: answers pre-filled from the record, moderation, agreement and the report', async () => {
+    const { id } = await plan({ title: 'Full run', strategy: 'all', size: '' });
+    let overview = await conduct.overview(actors.qa!, id);
+    // Before it runs, an auditor sees nothing of it
+    const target = overview.cases.find((c) => c.child_id === children[1])!;
+    const pair = overview.assignments.filter((s) => s.audit_case_id === target.id).map((s) => Object.values(actors).find((a) => a.kind === 'user' && a.userId === s.user_id)!);
+    await expect(conduct.auditCase(pair[0]!, id, target.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await conduct.advance(actors.qa!, id, overview.audit.version)).toBe('running');
+    await expect(conduct.advance(actors.qa!, id, overview.audit.version)).rejects.toBeInstanceOf(ConflictError);
+
+    // An auditor not assigned to the case cannot open it; one assigned sees the record's answers
+    const outsider = Object.values(actors).find((a) => a.kind === 'user' && a.role === 'auditor' && !pair.includes(a))!;
+    await expect(conduct.auditCase(outsider, id, target.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await conduct.myCases(pair[0]!)).map((c) => c.case_id)).toContain(target.id);
+    const page = await conduct.auditCase(pair[0]!, id, target.id);
+    expect(page.prefills.childs_voice_present).toEqual({ answer: 'Yes', evidence: '1 entry of the child’s voice during the plan, 1 seen alone; latest 2026-10-29.' });
+    const otherCase = overview.cases.find((c) => c.child_id === children[2])!;
+    const otherAuditor = Object.values(actors).find((a) => a.kind === 'user' && overview.assignments.some((s) => s.audit_case_id === otherCase.id && s.user_id === a.userId))!;
+    expect((await conduct.auditCase(otherAuditor, id, otherCase.id)).prefills.childs_voice_present!.answer).toBe('No');
+    // the view of the child's record from the audit is logged against the child
+    const logged = await t.database.db.selectFrom('access_log').select(['action', 'record_type', 'subject_id']).where('record_type', '=', 'audit-case').where('subject_id', '=', children[1]!).execute();
+    expect(logged.length).toBeGreaterThan(0);
+
+    // Overriding the record's answer needs a reason; submitting needs the headline questions
+    const answers = { quality_of_minutes: 'Does not meet the required standard', effectiveness: 'Meets the required standard', overall_safety: 'Meets the required standard', childs_voice_present: 'No', quality_comments: 'Updates given but the plan is not revised.' };
+    const refused = await conduct.saveAnswers(pair[0]!, id, target.id, { answers, reasons: {}, token: page.token, submit: true }).catch((e: unknown) => e);
+    expect((refused as ValidationError).fields).toEqual({ reason_childs_voice_present: 'Say why your answer differs from the record’s (Yes)' });
+    const incomplete = await conduct.saveAnswers(pair[0]!, id, target.id, { answers: { effectiveness: 'Meets the required standard' }, reasons: {}, token: page.token, submit: true }).catch((e: unknown) => e);
+    expect(Object.keys((incomplete as ValidationError).fields).sort()).toEqual(['answer_overall_safety', 'answer_quality_of_minutes']);
+    await conduct.saveAnswers(pair[0]!, id, target.id, { answers, reasons: { childs_voice_present: 'The entry records the worker’s view, not the child’s.' }, token: page.token, submit: true });
+    // the same page saved again (another tab) is a conflict, not a silent overwrite
+    await expect(conduct.saveAnswers(pair[0]!, id, target.id, { answers, reasons: { childs_voice_present: 'x' }, token: page.token, submit: false })).rejects.toBeInstanceOf(ConflictError);
+
+    // The second auditor differs on the quality of minutes
+    const second = await conduct.auditCase(pair[1]!, id, target.id);
+    await conduct.saveAnswers(pair[1]!, id, target.id, { answers: { ...answers, quality_of_minutes: 'Meets the required standard', childs_voice_present: 'Yes' }, reasons: {}, token: second.token, submit: true });
+
+    // Every other case: both auditors agree
+    overview = await conduct.overview(actors.qa!, id);
+    for (const c of overview.cases.filter((x) => x.id !== target.id)) {
+      for (const s of overview.assignments.filter((x) => x.audit_case_id === c.id)) {
+        const who = Object.values(actors).find((a) => a.kind === 'user' && a.userId === s.user_id)!;
+        const v = await conduct.auditCase(who, id, c.id);
+        await conduct.saveAnswers(who, id, c.id, { answers: { quality_of_minutes: 'Does not meet the required standard', effectiveness: 'Does not meet the required standard', overall_safety: 'Meets the required standard' }, reasons: {}, token: v.token, submit: true });
+      }
+    }
+    overview = await conduct.overview(actors.qa!, id);
+    // Quality: 6 cases agreed on quality_of_minutes but one → observed agreement 5/6 on that question
+    const quality = overview.agreement.quality!;
+    expect(quality.n).toBeGreaterThanOrEqual(6);
+    expect(quality.observed).toBeLessThan(1);
+    expect(overview.agreement.effectiveness!.observed).toBe(1);
+
+    // Before moderation the disputed answer is not counted
+    let report = (await audits.report(actors.qa!, id)).report;
+    expect(report.questions.quality_of_minutes).toEqual({ 'Meets the required standard': 0, 'Does not meet the required standard': 5 });
+    expect(report.unanswered.quality_of_minutes).toBe(1);
+
+    await expect(conduct.saveAgreed(actors.qa!, id, target.id, { answers: { quality_of_minutes: 'Meets the required standard' }, reasons: {}, token: '' })).rejects.toBeInstanceOf(ValidationError); // not in moderation yet
+    expect(await conduct.advance(actors.qa!, id, overview.audit.version)).toBe('moderation');
+    const mod = await conduct.moderationCase(actors.qa!, id, target.id);
+    const noReason = await conduct.saveAgreed(actors.qa!, id, target.id, { answers: { quality_of_minutes: 'Does not meet the required standard' }, reasons: {}, token: mod.token }).catch((e: unknown) => e);
+    expect(Object.keys((noReason as ValidationError).fields)).toEqual(['reason_quality_of_minutes']);
+    await conduct.saveAgreed(actors.qa!, id, target.id, { answers: { quality_of_minutes: 'Does not meet the required standard' }, reasons: { quality_of_minutes: 'The plan was not revised at any meeting.' }, token: mod.token });
+
+    // Themes on comments, then the report after moderation
+    const { comments } = await conduct.comments(actors.qa!, id);
+    expect(comments).toHaveLength(2);
+    await conduct.tagTheme(actors.qa!, id, { name: 'Plan not revised', kind: 'improvement', answerIds: comments.map((c) => c.id) });
+    const badTheme = await conduct.tagTheme(actors.qa!, id, { name: '', kind: 'sideways' }).catch((e: unknown) => e);
+    expect(Object.keys((badTheme as ValidationError).fields).sort()).toEqual(['answerIds', 'kind', 'name']);
+
+    const final = await conduct.advance(actors.qa!, id, (await audits.load(actors.qa!, id)).audit.version);
+    expect(final).toBe('completed');
+    report = (await audits.report(actors.worker!, id)).report; // a completed report is the partnership's
+    expect(report.questions.quality_of_minutes).toEqual({ 'Meets the required standard': 0, 'Does not meet the required standard': 6 });
+    expect(report.themes).toEqual([{ kind: 'improvement', name: 'Plan not revised', count: 1, quotes: [{ caseRef: target.case_ref, text: 'Updates given but the plan is not revised.' }] }]);
+    // after it runs, its auditors see its cases no more
+    await expect(conduct.auditCase(pair[0]!, id, target.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect(questionsOf(overview.tool).length).toBeGreaterThan(10);
+  }, 120_000);
+});
