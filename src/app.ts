@@ -32,6 +32,9 @@ import { StandardsService } from './modules/standards/service.js';
 import { standardsApiRoutes, standardsRoutes } from './modules/standards/routes.js';
 import { NotificationsService } from './modules/notifications/service.js';
 import { notificationsApiRoutes, notificationsRoutes } from './modules/notifications/routes.js';
+import { AuditConduct } from './modules/audits/conduct.js';
+import { AuditsService } from './modules/audits/service.js';
+import { auditsApiRoutes, auditsRoutes } from './modules/audits/routes.js';
 import { homeRoutes } from './modules/home/routes.js';
 import { PartnershipService } from './modules/partnership/service.js';
 import { partnershipApiRoutes, partnershipRoutes } from './modules/partnership/routes.js';
@@ -95,6 +98,8 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   const casework = new CaseworkService(records);
   const imports = new ImportsService(db, clock, accessLog);
   const notifications = new NotificationsService(db, clock);
+  const audits = new AuditsService(db, clock, accessLog);
+  const auditConduct = new AuditConduct(db, clock, accessLog, audits);
 
   // Web plumbing
   await registerSecurity(app, config);
@@ -126,6 +131,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   caseworkRoutes(app, casework);
   await importsRoutes(app, imports);
   standardsRoutes(app, standards);
+  auditsRoutes(app, audits, auditConduct, clock);
   notificationsRoutes(app, notifications, { enabled: config.mail.smtpUrl !== null && config.mail.publicUrl !== null });
 
   // API
@@ -143,6 +149,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
       ...caseworkApiRoutes(casework),
       ...standardsApiRoutes(standards),
       ...notificationsApiRoutes(notifications),
+      ...auditsApiRoutes(audits, auditConduct),
     ],
     { version, childGate: (actor, childId) => cases.assertCanSee(actor, childId) },
   );

@@ -14,6 +14,9 @@ const MESSAGES: Record<string, Record<string, string>> = {
     'token-revoked': 'The token has been revoked: it no longer works.',
   },
   completed: { '1': 'The conference has been completed.' },
+  planned: { '1': 'The audit is planned: the sample is drawn and auditors are assigned. Check the cases, then start the audit.' },
+  submitted: { '1': 'Your answers for the case are submitted.' },
+  advanced: { running: 'The audit has started: auditors can now see their cases.', moderation: 'Auditing is closed: moderate the cases where auditors differ.', completed: 'The audit is complete and its report is published to the partnership.' },
   saved: { '1': 'Saved.', attendance: 'Attendance saved.', minutes: 'Minutes saved.', parents: 'Parents’ involvement saved.', reviews: 'Action reviews saved.', 'action-reviews': 'Action reviews saved.', finalise: 'The minutes are finalised.', share: 'Sharing recorded.', agreement: 'Your agreement has been recorded.' },
   done: { raised: 'The escalation has been raised.', response: 'Your response has been recorded.', escalate: 'The escalation has moved to the next stage.', resolve: 'The escalation is resolved.', withdraw: 'The escalation has been withdrawn.', '1': 'Done.' },
 };

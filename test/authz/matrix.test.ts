@@ -13,6 +13,8 @@ import { AccessLogService } from '../../src/modules/access-log/service.js';
 import { AuthService } from '../../src/modules/auth/service.js';
 import { PartnershipService } from '../../src/modules/partnership/service.js';
 import { insertImportRun } from '../../src/modules/imports/repository.js';
+import { AuditConduct } from '../../src/modules/audits/conduct.js';
+import { AuditsService } from '../../src/modules/audits/service.js';
 import { type Agent, buildTestApp, type TestApp } from '../support/app.js';
 import { makeChildOnPlan } from '../support/child-on-plan.js';
 import { type Fixture, makePartnership, PASSWORD } from '../support/factories.js';
@@ -32,12 +34,16 @@ interface Rule {
   allow: Who[] | 'public';
   /** The status for a signed-in person not allowed (default: 404 if they cannot see the child, else 403). */
   denied?: number;
+  /** A different status for some of those not allowed (e.g. a QA lead may see a case but not answer it: 403, not 404). */
+  deniedFor?: Partial<Record<Who, number>>;
   /** Excluded from the request loop (with the reason); still must be listed. */
   skip?: string;
 }
 
 const r = (allow: Who[] | 'public', extra: Partial<Rule> = {}): Rule => ({ allow, ...extra });
 const ADMIN = r(['admin']);
+const LEADS = r(['qa', 'admin']);
+const REPORT_READERS = r(SIGNED_IN.filter((w) => w !== 'otherPartnership'), { denied: 404 });
 
 /** Every route: METHOD path → who may use it. */
 const RULES: Record<string, Rule> = {
@@ -270,6 +276,36 @@ const RULES: Record<string, Rule> = {
   'GET /standards.xlsx': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /api/v1/standards/breakdown': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /api/v1/standards/:key/trend': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
+
+  // Case audits: QA leads and admins plan and run them; an auditor opens only the cases assigned to
+  // them while the audit runs; a completed audit's report is the partnership's (its other partnerships: 404)
+  'GET /audits': r(SIGNED_IN),
+  'GET /audits/new': LEADS,
+  'POST /audits/new': LEADS,
+  'GET /audits/import': LEADS,
+  'POST /audits/import': LEADS,
+  'GET /audits/:id': r(['qa', 'admin'], { denied: 404 }),
+  'POST /audits/:id/advance': LEADS,
+  'GET /audits/:id/cases/:caseId': r(['auditor', 'qa', 'admin'], { denied: 404 }),
+  'POST /audits/:id/cases/:caseId': r(['auditor'], { denied: 404, deniedFor: { qa: 403, admin: 403 } }),
+  'GET /audits/:id/cases/:caseId/moderate': LEADS,
+  'POST /audits/:id/cases/:caseId/moderate': LEADS,
+  'GET /audits/:id/themes': LEADS,
+  'POST /audits/:id/themes': LEADS,
+  'GET /audits/:id/report': REPORT_READERS,
+  'GET /audits/:id/report.pdf': REPORT_READERS,
+  'GET /audits/:id/report.xlsx': REPORT_READERS,
+  'GET /audits/:id/responses.csv': REPORT_READERS,
+  'GET /api/v1/audits/tools': r(SIGNED_IN),
+  'GET /api/v1/audits': r(SIGNED_IN),
+  'POST /api/v1/audits': LEADS,
+  'POST /api/v1/audits/import': LEADS,
+  'POST /api/v1/audits/:id/advance': LEADS,
+  'GET /api/v1/audits/:id/report': REPORT_READERS,
+  'GET /api/v1/audits/:id/agreement': LEADS,
+  'GET /api/v1/audits/assigned': r(SIGNED_IN),
+  'GET /api/v1/audits/:id/cases/:caseId': r(['auditor', 'qa', 'admin'], { denied: 404 }),
+  'PUT /api/v1/audits/:id/cases/:caseId/answers': r(['auditor'], { denied: 404, deniedFor: { qa: 403, admin: 403 } }),
 };
 
 let t: TestApp;
@@ -367,6 +403,16 @@ beforeAll(async () => {
   const emptyCounts = { children: 0, plans: 0, s47: 0, conferences: 0, reviews: 0, created: 0, updated: 0 };
   ids.importRun = await insertImportRun(db, { partnershipId: f.partnershipId, fileName: 'census.xml', source: 'cli', header: {}, counts: emptyCounts, issues: [], startedAt: new Date(), finishedAt: new Date(), createdBy: null });
 
+  // Case audits: one running with the child as a case assigned to the auditor, one completed (imported)
+  const auditsSvc = new AuditsService(db, t.clock, accessLog);
+  const conduct = new AuditConduct(db, t.clock, accessLog, auditsSvc);
+  const qa = systemActor(f.partnershipId, 'test');
+  const planned = await conduct.plan(qa, { title: 'Matrix audit', tool: 'core-group-thematic', onDate: '2026-11-02', strategy: 'all', auditorsPerCase: '1' });
+  await conduct.advance(qa, planned.id, 1);
+  ids.audit = planned.id;
+  ids.auditCase = (await db.selectFrom('audit_cases').select('id').where('audit_id', '=', planned.id).where('child_id', '=', child.childId).executeTakeFirstOrThrow()).id;
+  ids.reportAudit = (await auditsSvc.importAudit(qa, { toolKey: 'cp-multi-agency', title: 'Imported audit', csv: 'case_ref,area,overall\nA1,North,Good\n' })).id;
+
   for (const who of WHO) {
     const a = t.agent();
     if (who === 'signedOut') await a.get('/sign-in');
@@ -389,6 +435,8 @@ function concrete(method: string, url: string): string {
   else if (forApiOrPage.startsWith('/admin/agencies/:id') || forApiOrPage.startsWith('/agencies/:id')) u = u.replace(':id', f.agencies.school!);
   else if (forApiOrPage.startsWith('/admin/users/:id') || forApiOrPage.startsWith('/users/:id')) u = u.replace(':id', users.auditor!);
   else if (url.startsWith('/imports/:id')) u = u.replace(':id', ids.importRun!);
+  else if (/^\/audits\/:id\/(report|responses)/.test(forApiOrPage)) u = u.replace(':id', ids.reportAudit!);
+  else if (forApiOrPage.startsWith('/audits/:id')) u = u.replace(':id', ids.audit!).replace(':caseId', ids.auditCase!);
   else if (url.includes('tokens/:id')) u = u.replace(':id', url.startsWith('/api/') ? ids.tokenApi! : ids.tokenPage!);
   u = u
     .replace(':conferenceId', ids.conference!)
@@ -445,7 +493,7 @@ describe('the authorisation matrix', () => {
           if (!ok) problems.push(`signedOut: expected ${target.startsWith('/api/') ? 401 : 'a redirect to sign-in'}, got ${status}`);
         } else {
           const childRoute = /^\/(api\/v1\/)?children\/[0-9a-f-]{36}/.test(target);
-          const expected = rule.denied ?? (childRoute && !VIEWERS.includes(who) ? 404 : 403);
+          const expected = rule.deniedFor?.[who] ?? rule.denied ?? (childRoute && !VIEWERS.includes(who) ? 404 : 403);
           if (status !== expected) problems.push(`${who}: expected ${expected}, got ${status}`);
         }
       }

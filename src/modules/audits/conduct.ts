@@ -201,6 +201,25 @@ export class AuditConduct {
     return { audit, tool, cases, answers };
   }
 
+  /**
+   * Whether the person may open this case (before anything is read or logged): its auditor while
+   * the audit runs may answer it, the QA lead may look at it; anyone else is told it does not exist.
+   */
+  async access(actor: Actor, auditId: string, caseId: string): Promise<'answer' | 'view'> {
+    const row = await this.db
+      .selectFrom('audit_cases as c')
+      .innerJoin('audits as a', 'a.id', 'c.audit_id')
+      .leftJoin('audit_assignments as s', (j) => j.onRef('s.audit_case_id', '=', 'c.id').on('s.user_id', '=', actor.kind === 'user' ? actor.userId : '00000000-0000-0000-0000-000000000000'))
+      .select(['a.status', 's.id as assignment'])
+      .where('c.id', '=', caseId)
+      .where('a.id', '=', auditId)
+      .where('a.partnership_id', '=', actor.partnershipId)
+      .executeTakeFirst();
+    if (row?.assignment && row.status === 'running') return 'answer';
+    if (row && canManageAudits(actor)) return 'view';
+    throw new NotFoundError('There is no such case in this audit');
+  }
+
   /** The auditor's answers for one case, saved whole (or not at all); `submit` marks the case done. */
   async saveAnswers(actor: Actor, auditId: string, caseId: string, input: AnswerInput): Promise<void> {
     const view = await this.auditCase(actor, auditId, caseId);

@@ -43,6 +43,11 @@ export class AuditsService {
     return tool;
   }
 
+  /** The partnership's areas, for choosing a cohort. */
+  async areas(actor: Actor): Promise<{ id: string; name: string }[]> {
+    return this.db.selectFrom('areas').select(['id', 'name']).where('partnership_id', '=', actor.partnershipId).orderBy('name').execute();
+  }
+
   async list(actor: Actor) {
     const rows = await repo.listAudits(this.db, actor.partnershipId);
     return canManageAudits(actor) ? rows : rows.filter((r) => r.status === 'completed');

@@ -1,0 +1,471 @@
+/**
+ * Pages and API of case audits: the list (and an auditor's own cases), planning an audit, importing
+ * one from CSV, the audit's page for the QA lead, auditing a case beside the record, moderation,
+ * themes, and the report with its PDF, XLSX and CSV.
+ */
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { barChartSvg } from '../../lib/charts.js';
+import type { Actor } from '../../lib/actor.js';
+import { ForbiddenError, ValidationError } from '../../lib/errors.js';
+import { toCsv } from '../../lib/tabular.js';
+import { parse, version } from '../../lib/validation.js';
+import { apiRoute, type ApiRoute, idParams } from '../../web/api.js';
+import { requireActor } from '../../web/auth.js';
+import { formValues, handleForm } from '../../web/forms.js';
+import { CATEGORIES } from '../../db/schema.js';
+import { AuditConduct, planSchema, todayIn } from './conduct.js';
+import { reportPdf, reportXlsx, type ReportHeading } from './report-files.js';
+import { type AuditData, type AuditsService, canManageAudits } from './service.js';
+import { optionsOf, questionsOf, toolSummary } from './tools.js';
+import type { Clock } from '../../lib/clock.js';
+
+const caseParams = z.strictObject({ id: z.uuid({ error: 'Audit not found' }), caseId: z.uuid({ error: 'Case not found' }) });
+const auditParams = z.strictObject({ id: z.uuid({ error: 'Audit not found' }) });
+const MAX_CSV_BYTES = 5 * 1024 * 1024;
+
+export const STATUS_LABELS: Record<string, string> = { planning: 'Planning', running: 'Auditing', moderation: 'Moderation', completed: 'Completed' };
+const NEXT_ACTION: Record<string, string> = { planning: 'Start the audit', running: 'Close auditing and start moderation', moderation: 'Complete the audit and publish the report' };
+
+function heading(data: AuditData): ReportHeading {
+  return {
+    title: data.audit.title,
+    toolName: data.tool.name,
+    toolVersion: data.tool.version,
+    purpose: data.audit.purpose,
+    status: STATUS_LABELS[data.audit.status] ?? data.audit.status,
+    completedOn: data.audit.completed_at ? data.audit.completed_at.toISOString().slice(0, 10) : null,
+    source: data.audit.source,
+  };
+}
+
+/** "answer_KEY" and "reason_KEY" form fields as maps by question key. */
+function answersFrom(values: Record<string, unknown>): { answers: Record<string, string>; reasons: Record<string, string> } {
+  const answers: Record<string, string> = {};
+  const reasons: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (typeof v !== 'string') continue;
+    if (k.startsWith('answer_')) answers[k.slice(7)] = v;
+    else if (k.startsWith('reason_')) reasons[k.slice(7)] = v;
+  }
+  return { answers, reasons };
+}
+
+const questionView = (data: Pick<AuditData, 'tool'>) =>
+  data.tool.domains.map((d) => ({
+    key: d.key,
+    name: d.name,
+    questions: d.questions.map((q) => ({ ...q, options: optionsOf(data.tool, q) })),
+  }));
+
+export function auditsRoutes(app: FastifyInstance, audits: AuditsService, conduct: AuditConduct, clock: Clock): void {
+  app.get('/audits', async (req, reply) => {
+    const actor = requireActor(req);
+    const [list, mine] = await Promise.all([audits.list(actor), conduct.myCases(actor)]);
+    return reply.page('audits/views/index.njk', {
+      title: 'Case audits',
+      section: 'audits',
+      lead: canManageAudits(actor),
+      audits: list.map((a) => ({ ...a, statusLabel: STATUS_LABELS[a.status], cases: Number(a.cases) })),
+      mine,
+    });
+  });
+
+  const planContext = async (actor: Actor) => ({
+    title: 'Plan a case audit',
+    section: 'audits',
+    tools: (await audits.tools(actor)).map((t) => ({ key: t.key, name: t.name, version: t.version, description: t.description })),
+    areas: await audits.areas(actor),
+    categories: CATEGORIES,
+    backLink: { href: '/audits', text: 'Case audits' },
+  });
+
+  app.get('/audits/new', async (req, reply) => {
+    const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+    return reply.page('audits/views/new.njk', { ...(await planContext(actor)), values: { strategy: 'stratified', auditorsPerCase: '2', onDate: todayIn(clock) } });
+  });
+
+  app.post('/audits/new', async (req, reply) => {
+    const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+    return handleForm(req, reply, { template: 'audits/views/new.njk', context: () => planContext(actor) }, async () => {
+      const { id } = await conduct.plan(actor, formValues(req));
+      return `/audits/${id}?planned=1`;
+    });
+  });
+
+  const overviewPage = async (actor: Actor, id: string) => {
+    const o = await conduct.overview(actor, id);
+    const sample = o.audit.sample as { kind?: string; size?: number; seed?: string; unmet?: { caseRef: string; reason: string }[] };
+    const cohort = o.audit.cohort as { onDate?: string; size?: number; minPlanMonths?: number | null };
+    return {
+      title: o.audit.title,
+      section: 'audits',
+      audit: o.audit,
+      statusLabel: STATUS_LABELS[o.audit.status],
+      nextAction: NEXT_ACTION[o.audit.status],
+      tool: o.tool,
+      sample,
+      cohort,
+      cases: o.cases.map((c) => {
+        const assigned = o.assignments.filter((s) => s.audit_case_id === c.id);
+        return { ...c, auditors: assigned.map((s) => ({ name: s.user_name, agency: s.agency_name, submitted: !!s.submitted_at })), agreed: o.answers.some((a) => a.audit_case_id === c.id && a.kind === 'agreed') };
+      }),
+      agreement: Object.entries(o.agreement).map(([key, a]) => ({ key, ...a, kappa: a.kappa === null ? null : Math.round(a.kappa * 100) / 100, observed: Math.round(a.observed * 100) })),
+      backLink: { href: '/audits', text: 'Case audits' },
+    };
+  };
+
+  app.get('/audits/:id', async (req, reply) => {
+    const actor = requireActor(req);
+    const { id } = parse(auditParams, req.params);
+    if (!canManageAudits(actor)) {
+      await audits.load(actor, id); // a completed audit's report is the partnership's; anything else does not exist for them
+      return reply.redirect(`/audits/${id}/report`, 303);
+    }
+    return reply.page('audits/views/audit.njk', await overviewPage(actor, id));
+  });
+
+  app.post('/audits/:id/advance', async (req, reply) => {
+    const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+    const { id } = parse(auditParams, req.params);
+    const body = parse(z.object({ version }), formValues(req));
+    try {
+      return reply.redirect(`/audits/${id}?advanced=${await conduct.advance(actor, id, body.version)}`, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return reply.status(400).page('audits/views/audit.njk', { ...(await overviewPage(actor, id)), errors: { advance: Object.values(err.fields)[0] ?? err.message } });
+    }
+  });
+
+  const casePage = async (actor: Actor, id: string, caseId: string) => {
+    const v = await conduct.auditCase(actor, id, caseId);
+    const own = Object.fromEntries(v.own.map((a) => [`answer_${a.question_key}`, a.answer ?? '']));
+    const reasons = Object.fromEntries(v.own.filter((a) => a.reason).map((a) => [`reason_${a.question_key}`, a.reason!]));
+    const prefilled = Object.fromEntries(Object.entries(v.prefills).map(([k, p]) => [`answer_${k}`, p.answer]));
+    return {
+      page: {
+        title: `Case ${v.auditCase.case_ref}: ${v.audit.title}`,
+        section: 'audits',
+        audit: v.audit,
+        auditCase: v.auditCase,
+        domains: questionView(v),
+        prefills: v.prefills,
+        facts: v.facts,
+        token: v.token,
+        canAnswer: v.canAnswer,
+        submitted: !!v.mine?.submitted_at,
+        backLink: { href: canManageAudits(actor) ? `/audits/${id}` : '/audits', text: canManageAudits(actor) ? v.audit.title : 'Case audits' },
+      },
+      values: { ...prefilled, ...own, ...reasons },
+    };
+  };
+
+  app.get('/audits/:id/cases/:caseId', async (req, reply) => {
+    const actor = requireActor(req);
+    const { id, caseId } = parse(caseParams, req.params);
+    const { page, values } = await casePage(actor, id, caseId);
+    return reply.page('audits/views/case.njk', { ...page, values, saved: (req.query as Record<string, unknown>).saved });
+  });
+
+  app.post('/audits/:id/cases/:caseId', async (req, reply) => {
+    const actor = requireActor(req);
+    const { id, caseId } = parse(caseParams, req.params);
+    return handleForm(req, reply, { template: 'audits/views/case.njk', context: async () => (await casePage(actor, id, caseId)).page }, async () => {
+      const values = formValues(req);
+      const submit = values.submit === 'yes';
+      await conduct.saveAnswers(actor, id, caseId, { ...answersFrom(values), token: typeof values.token === 'string' ? values.token : '', submit });
+      return submit ? '/audits?submitted=1' : `/audits/${id}/cases/${caseId}?saved=1`;
+    });
+  });
+
+  const moderationPage = async (actor: Actor, id: string, caseId: string) => {
+    const v = await conduct.moderationCase(actor, id, caseId);
+    const auditors = v.assignments.map((s, i) => ({ userId: s.user_id, label: `Auditor ${i + 1} (${s.agency_name})` }));
+    const domains = questionView(v).map((d) => ({
+      ...d,
+      questions: d.questions.map((q) => {
+        const given = auditors.map((a) => ({ label: a.label, answer: v.answers.find((x) => x.kind === 'auditor' && x.author_user_id === a.userId && x.question_key === q.key)?.answer ?? null }));
+        const distinct = new Set(given.map((g) => g.answer).filter((x) => x !== null));
+        return { ...q, given, differ: distinct.size > 1 };
+      }),
+    }));
+    const values = Object.fromEntries(
+      v.agreed.flatMap((a) => [
+        [`answer_${a.question_key}`, a.answer ?? ''],
+        [`reason_${a.question_key}`, a.reason ?? ''],
+      ]),
+    );
+    return { page: { title: `Moderate case ${v.auditCase.case_ref}`, section: 'audits', audit: v.audit, auditCase: v.auditCase, domains, token: v.token, canModerate: v.canModerate, backLink: { href: `/audits/${id}`, text: v.audit.title } }, values };
+  };
+
+  app.get('/audits/:id/cases/:caseId/moderate', async (req, reply) => {
+    const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+    const { id, caseId } = parse(caseParams, req.params);
+    const { page, values } = await moderationPage(actor, id, caseId);
+    return reply.page('audits/views/moderate.njk', { ...page, values, saved: (req.query as Record<string, unknown>).saved });
+  });
+
+  app.post('/audits/:id/cases/:caseId/moderate', async (req, reply) => {
+    const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+    const { id, caseId } = parse(caseParams, req.params);
+    return handleForm(req, reply, { template: 'audits/views/moderate.njk', context: async () => (await moderationPage(actor, id, caseId)).page }, async () => {
+      const values = formValues(req);
+      await conduct.saveAgreed(actor, id, caseId, { ...answersFrom(values), token: typeof values.token === 'string' ? values.token : '' });
+      return `/audits/${id}/cases/${caseId}/moderate?saved=1`;
+    });
+  });
+
+  const themesPage = async (actor: Actor, id: string) => {
+    const c = await conduct.comments(actor, id);
+    return { title: `Themes: ${c.audit.title}`, section: 'audits', audit: c.audit, comments: c.comments, themes: c.themes, backLink: { href: `/audits/${id}`, text: c.audit.title } };
+  };
+
+  app.get('/audits/:id/themes', async (req, reply) => {
+    const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+    const { id } = parse(auditParams, req.params);
+    return reply.page('audits/views/themes.njk', { ...(await themesPage(actor, id)), values: { kind: 'improvement' }, saved: (req.query as Record<string, unknown>).saved });
+  });
+
+  app.post('/audits/:id/themes', async (req, reply) => {
+    const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+    const { id } = parse(auditParams, req.params);
+    return handleForm(req, reply, { template: 'audits/views/themes.njk', context: () => themesPage(actor, id) }, async () => {
+      await conduct.tagTheme(actor, id, formValues(req));
+      return `/audits/${id}/themes?saved=1`;
+    });
+  });
+
+  app.get('/audits/:id/report', async (req, reply) => {
+    const actor = requireActor(req);
+    const { id } = parse(auditParams, req.params);
+    const { data, report, comparison } = await audits.report(actor, id);
+    const headline = report.domains.flatMap((d) => d.questions.filter((q) => q.headline));
+    return reply.page('audits/views/report.njk', {
+      title: `Report: ${data.audit.title}`,
+      section: 'audits',
+      audit: data.audit,
+      heading: heading(data),
+      report,
+      comparison,
+      lead: canManageAudits(actor),
+      headline: headline.map((q) => ({ ...q, chart: q.answered ? barChartSvg(Object.keys(q.counts).map((l) => ({ label: l, value: q.percentages[l] ?? null }))) : null })),
+      findings: report.domains.map((d) => ({ ...d, questions: d.questions.filter((q) => !q.headline) })).filter((d) => d.questions.length),
+      areas: Object.keys(report.byArea).sort(),
+      backLink: { href: canManageAudits(actor) ? `/audits/${id}` : '/audits', text: canManageAudits(actor) ? data.audit.title : 'Case audits' },
+    });
+  });
+
+  const download = (reply: FastifyReply, type: string, name: string, body: Buffer | string) =>
+    reply.header('content-type', type).header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store').send(body);
+
+  app.get('/audits/:id/report.pdf', async (req, reply) => {
+    const actor = requireActor(req);
+    const { id } = parse(auditParams, req.params);
+    const { data, report, comparison } = await audits.report(actor, id);
+    return download(reply, 'application/pdf', `audit-report-${id.slice(0, 8)}.pdf`, await reportPdf(heading(data), report, comparison));
+  });
+
+  app.get('/audits/:id/report.xlsx', async (req, reply) => {
+    const actor = requireActor(req);
+    const { id } = parse(auditParams, req.params);
+    const { data, report } = await audits.report(actor, id);
+    const { rows } = await audits.responses(actor, id);
+    return download(reply, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `audit-report-${id.slice(0, 8)}.xlsx`, await reportXlsx(heading(data), report, rows));
+  });
+
+  app.get('/audits/:id/responses.csv', async (req, reply) => {
+    const actor = requireActor(req);
+    const { id } = parse(auditParams, req.params);
+    const { rows } = await audits.responses(actor, id);
+    return download(reply, 'text/csv; charset=utf-8', `audit-responses-${id.slice(0, 8)}.csv`, toCsv(rows));
+  });
+
+  // Importing an audit done before Assure: a CSV upload (kept in memory: at most 5 MB)
+  void app.register(async (scope) => {
+    await scope.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: MAX_CSV_BYTES, files: 1, fields: 6, fieldSize: 4096 } });
+    const importContext = async (actor: Actor) => ({
+      title: 'Import an audit',
+      section: 'audits',
+      tools: (await audits.tools(actor)).map(toolSummary),
+      backLink: { href: '/audits', text: 'Case audits' },
+    });
+    scope.get('/audits/import', async (req, reply) => {
+      const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+      return reply.page('audits/views/import.njk', { ...(await importContext(actor)), values: {} });
+    });
+    scope.post(
+      '/audits/import',
+      {
+        preParsing: async (req: FastifyRequest) => {
+          const actor = requireActor(req);
+          if (!canManageAudits(actor)) throw new ForbiddenError('Only a quality-assurance lead or partnership admin can import an audit');
+        },
+      },
+      async (req, reply) => {
+        const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+        return handleForm(req, reply, { template: 'audits/views/import.njk', context: () => importContext(actor) }, async () => {
+          const body = (req.body ?? {}) as Record<string, unknown>;
+          const file = body.file;
+          if (!Buffer.isBuffer(file) || file.length === 0) throw new ValidationError({ file: 'Choose the CSV file of the audit' });
+          const { id } = await audits.importAudit(actor, {
+            toolKey: typeof body.tool === 'string' ? body.tool : '',
+            title: typeof body.title === 'string' ? body.title : '',
+            purpose: typeof body.purpose === 'string' ? body.purpose : null,
+            csv: file.toString('utf8'),
+          });
+          return `/audits/${id}/report`;
+        });
+      },
+    );
+  });
+}
+
+// API
+
+const toolOut = z
+  .object({ key: z.string(), name: z.string(), version: z.number().int(), questions: z.array(z.object({ key: z.string(), domain: z.string(), text: z.string(), type: z.string(), options: z.array(z.string()) })) })
+  .meta({ id: 'AuditTool' });
+const countsOut = z.record(z.string(), z.record(z.string(), z.number()));
+const reportOut = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    status: z.string(),
+    cases: z.number().int(),
+    questions: countsOut,
+    percentages: z.record(z.string(), z.record(z.string(), z.number().nullable())),
+    byArea: z.record(z.string(), countsOut),
+    byTeam: z.record(z.string(), countsOut),
+    byAgency: z.record(z.string(), countsOut),
+    themes: z.array(z.object({ kind: z.string(), name: z.string(), count: z.number().int(), quotes: z.array(z.object({ caseRef: z.string(), text: z.string() })) })),
+    comparison: z.unknown().nullable(),
+  })
+  .meta({ id: 'AuditReport' });
+
+export function auditsApiRoutes(audits: AuditsService, conduct: AuditConduct): ApiRoute[] {
+  return [
+    apiRoute({
+      method: 'GET',
+      url: '/audits/tools',
+      tag: 'Case audits',
+      summary: 'The audit tools (latest version of each) with their questions and answer options',
+      response: z.object({ items: z.array(toolOut) }),
+      handler: async ({ actor }) => ({ items: (await audits.tools(actor)).map(toolSummary) }),
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/audits',
+      tag: 'Case audits',
+      summary: 'The partnership’s audits, newest first (completed ones for everyone; all for QA leads and admins)',
+      response: z.object({ items: z.array(z.object({ id: z.string(), title: z.string(), status: z.string(), source: z.string(), tool: z.string(), toolVersion: z.number().int(), cases: z.number().int() })) }),
+      handler: async ({ actor }) => ({
+        items: (await audits.list(actor)).map((a) => ({ id: a.id, title: a.title, status: a.status, source: a.source, tool: a.tool_key, toolVersion: a.tool_version, cases: Number(a.cases) })),
+      }),
+    }),
+    apiRoute({
+      method: 'POST',
+      url: '/audits',
+      tag: 'Case audits',
+      summary: 'Plans an audit: the cohort, a reproducible sample (all, random or stratified by area, with a seed) and auditors assigned (QA leads and admins)',
+      roles: ['qa-lead', 'partnership-admin'],
+      body: planSchema,
+      response: z.object({ id: z.string(), cases: z.number().int(), unmet: z.number().int() }),
+      handler: async ({ actor, body }) => conduct.plan(actor, body),
+    }),
+    apiRoute({
+      method: 'POST',
+      url: '/audits/import',
+      tag: 'Case audits',
+      summary: 'A completed audit from a CSV (header case_ref,area then question keys; values option labels), checked whole (QA leads and admins)',
+      roles: ['qa-lead', 'partnership-admin'],
+      body: z.object({ tool: z.string().min(1, { error: 'Enter the tool’s key' }), title: z.string(), purpose: z.string().optional(), csv: z.string().max(MAX_CSV_BYTES, { error: 'The CSV must be at most 5 MB' }) }),
+      response: z.object({ id: z.string(), cases: z.number().int() }),
+      handler: async ({ actor, body }) => audits.importAudit(actor, { toolKey: body.tool, title: body.title, purpose: body.purpose ?? null, csv: body.csv }),
+    }),
+    apiRoute({
+      method: 'POST',
+      url: '/audits/:id/advance',
+      tag: 'Case audits',
+      summary: 'Moves the audit on: planning → running → moderation → completed, against the version read (QA leads and admins)',
+      roles: ['qa-lead', 'partnership-admin'],
+      params: idParams,
+      body: z.object({ version: z.number().int() }),
+      status: 200,
+      response: z.object({ status: z.string() }),
+      handler: async ({ actor, params, body }) => ({ status: await conduct.advance(actor, params.id, body.version) }),
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/audits/:id/report',
+      tag: 'Case audits',
+      summary: 'The report: counts and percentages per question and answer, by area, team and agency, themes and the comparison with the last audit on the same tool',
+      params: idParams,
+      response: reportOut,
+      handler: async ({ actor, params }) => {
+        const { data, report, comparison } = await audits.report(actor, params.id);
+        return { id: params.id, title: data.audit.title, status: data.audit.status, ...report, comparison };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/audits/:id/agreement',
+      tag: 'Case audits',
+      summary: 'Agreement between auditors before moderation, per domain: observed and expected agreement, Cohen’s kappa (QA leads and admins)',
+      roles: ['qa-lead', 'partnership-admin'],
+      params: idParams,
+      response: z.object({ domains: z.record(z.string(), z.object({ name: z.string(), n: z.number().int(), observed: z.number(), expected: z.number(), kappa: z.number().nullable() })) }),
+      handler: async ({ actor, params }) => ({ domains: (await conduct.overview(actor, params.id)).agreement }),
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/audits/assigned',
+      tag: 'Case audits',
+      summary: 'The cases assigned to you in audits that are running',
+      response: z.object({ items: z.array(z.object({ auditId: z.string(), title: z.string(), caseId: z.string(), caseRef: z.string(), submitted: z.boolean() })) }),
+      handler: async ({ actor }) => ({ items: (await conduct.myCases(actor)).map((c) => ({ auditId: c.audit_id, title: c.title, caseId: c.case_id, caseRef: c.case_ref, submitted: !!c.submitted_at })) }),
+    }),
+    apiRoute({
+      method: 'PUT',
+      url: '/audits/:id/cases/:caseId/answers',
+      tag: 'Case audits',
+      summary: 'Your answers for a case assigned to you (whole, by question key), with reasons where you override the record; token from your last read',
+      params: caseParams,
+      authorize: async ({ actor, params }) => {
+        if ((await conduct.access(actor, params.id, params.caseId)) !== 'answer') throw new ForbiddenError('Only an auditor assigned to this case can answer it, while the audit runs');
+      },
+      body: z.object({ answers: z.record(z.string(), z.string()), reasons: z.record(z.string(), z.string()).default({}), token: z.string().default(''), submit: z.boolean().default(false) }),
+      status: 200,
+      response: z.object({ saved: z.boolean() }),
+      handler: async ({ actor, params, body }) => {
+        await conduct.saveAnswers(actor, params.id, params.caseId, body);
+        return { saved: true };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/audits/:id/cases/:caseId',
+      tag: 'Case audits',
+      summary: 'A case to audit: the questions, your answers so far, the record’s pre-filled answers with evidence, the token to save with',
+      params: caseParams,
+      authorize: async ({ actor, params }) => {
+        await conduct.access(actor, params.id, params.caseId);
+      },
+      response: z.object({
+        caseRef: z.string(),
+        token: z.string(),
+        canAnswer: z.boolean(),
+        questions: z.array(z.object({ key: z.string(), text: z.string(), options: z.array(z.string()), prefilled: z.object({ answer: z.string(), evidence: z.string() }).nullable(), answer: z.string().nullable() })),
+      }),
+      handler: async ({ actor, params }) => {
+        const v = await conduct.auditCase(actor, params.id, params.caseId);
+        return {
+          caseRef: v.auditCase.case_ref,
+          token: v.token,
+          canAnswer: v.canAnswer,
+          questions: questionsOf(v.tool).map((q) => ({ key: q.key, text: q.text, options: optionsOf(v.tool, q), prefilled: v.prefills[q.key] ?? null, answer: v.own.find((a) => a.question_key === q.key)?.answer ?? null })),
+        };
+      },
+    }),
+  ];
+}
