@@ -82,7 +82,17 @@ export class AuditConduct {
   /** Draws the sample from the cohort and assigns auditors: the audit is then planned, not yet running. */
   async plan(actor: Actor, raw: unknown): Promise<{ id: string; cases: number; unmet: number }> {
     this.requireLead(actor);
-    const input = parse(planSchema, raw);
+    let input: PlanInput;
+    try {
+      input = parse(planSchema, raw);
+    } catch (err) {
+      // The checks across fields run only once each field is right: give them with the others
+      const r = (raw ?? {}) as Record<string, unknown>;
+      if (err instanceof ValidationError && (r.strategy === 'random' || r.strategy === 'stratified') && (r.size === undefined || r.size === '') && !err.fields.size) {
+        throw new ValidationError({ ...err.fields, size: 'Enter the number of cases to sample' });
+      }
+      throw err;
+    }
     const tool = await this.audits.toolByKey(actor, input.tool).catch(() => {
       throw new ValidationError({ tool: 'Select the audit tool' });
     });
