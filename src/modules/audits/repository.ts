@@ -3,9 +3,9 @@
  * definition changes), audits, their cases, assignments and answers. Every query about an audit
  * takes the partnership id, so one partnership never reads another's.
  */
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { AuditStatus } from '../../db/schema.js';
+import type { AuditAnswersTable, AuditStatus } from '../../db/schema.js';
 import type { Trx } from '../cases/record.js';
 import { BUILT_IN_TOOLS, type StoredTool, type ToolDefinition } from './tools.js';
 
@@ -195,18 +195,8 @@ export async function casesOf(q: Q, auditId: string) {
   return q.selectFrom('audit_cases').selectAll().where('audit_id', '=', auditId).orderBy('case_ref').execute();
 }
 
-export interface AnswerRow {
-  id: string;
-  audit_case_id: string;
-  kind: 'auditor' | 'agreed';
-  author_user_id: string | null;
-  question_key: string;
-  answer: string | null;
-  comment: string | null;
-  prefilled: string | null;
-  reason: string | null;
-  version: number;
-}
+/** An answer as the report and pages use it: the row without its evidence and time. */
+export type AnswerRow = Omit<Selectable<AuditAnswersTable>, 'evidence' | 'updated_at'>;
 
 /**
  * Every answer of an audit. Read as one JSON array per case: with tens of thousands of answers
