@@ -2,74 +2,29 @@
  * `assure import cin-census` as a real process against a real database (embedded, or a fresh
  * PostgreSQL database when this run tests that backend).
  */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assure as run, type Installation, newInstallation } from '../../../test/support/cli.js';
 import { projectRoot } from '../../web/render.js';
 
 const DIR = path.resolve(projectRoot, '../shared/data/cin-census');
-const bin = path.join(projectRoot, 'bin', 'assure.js');
-const postgres = inject('testBackend') === 'postgres';
-
-interface Result {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function assure(args: string[], env: Record<string, string>): Promise<Result> {
-  const base: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn' };
-  for (const key of ['DATABASE_URL', 'ASSURE_DATA_DIR', 'ASSURE_DEMO']) delete base[key];
-  const proc = spawn(process.execPath, [bin, ...args], { cwd: projectRoot, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
-  return new Promise((resolve, reject) => {
-    proc.on('error', reject);
-    proc.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+const assure = (args: string[], env: Record<string, string>) => run(args, { env });
 
 describe.skipIf(!fs.existsSync(DIR))('assure import cin-census', () => {
   let env: Record<string, string>;
-  let cleanup: () => Promise<void>;
+  let installation: Installation;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'assure-import-cli-'));
 
   beforeAll(async () => {
-    if (postgres) {
-      const url = process.env.TEST_DATABASE_URL!;
-      const name = `assure_imp_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      const target = new URL(url);
-      target.pathname = `/${name}`;
-      env = { DATABASE_URL: target.toString() };
-      cleanup = async () => {
-        const a = new pg.Client({ connectionString: url });
-        await a.connect();
-        await a.query(`drop database if exists ${name} with (force)`);
-        await a.end();
-      };
-    } else {
-      env = { ASSURE_DATA_DIR: path.join(tmp, 'data') };
-      cleanup = async () => undefined;
-    }
+    installation = await newInstallation();
+    env = installation.env;
     const added = await assure(['partnership', 'add', '--code', '201', '--name', 'Census Test Partnership'], env);
     expect(added.status, added.stderr).toBe(0);
   }, 60_000);
   afterAll(async () => {
-    await cleanup?.();
+    await installation?.remove();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
