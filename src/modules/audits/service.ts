@@ -32,9 +32,16 @@ export class AuditsService {
     private readonly accessLog: AccessLogService,
   ) {}
 
-  async tools(_actor: Actor): Promise<StoredTool[]> {
-    await repo.ensureBuiltInTools(this.db);
-    return repo.latestTools(this.db, _actor.partnershipId);
+  /** Built-in tools are stored once per process (a new version when the code's definition changed). */
+  private builtIns: Promise<void> | null = null;
+
+  async tools(actor: Actor): Promise<StoredTool[]> {
+    this.builtIns ??= repo.ensureBuiltInTools(this.db).catch((err: unknown) => {
+      this.builtIns = null; // try again on the next read
+      throw err;
+    });
+    await this.builtIns;
+    return repo.latestTools(this.db, actor.partnershipId);
   }
 
   async toolByKey(actor: Actor, key: string): Promise<StoredTool> {
