@@ -181,34 +181,25 @@ export class AuditConduct {
    * auditor's answers so far, what the record says for the questions it can answer, and the facts.
    */
   async auditCase(actor: Actor, auditId: string, caseId: string) {
-    const data = await this.audits.load(actor, auditId).catch((err: unknown) => {
-      // An auditor cannot see the audit itself, only their cases in it
-      if (err instanceof NotFoundError && actor.kind === 'user') return null;
-      throw err;
-    });
-    const loaded = data ?? (await this.loadForAuditor(actor, auditId));
-    const auditCase = loaded.cases.find((c) => c.id === caseId);
-    if (!auditCase) throw new NotFoundError('There is no such case in this audit');
-    const assignments = (await repo.assignmentsOf(this.db, auditId)).filter((a) => a.audit_case_id === caseId);
+    // The same gate as the API's: 404 unless assigned while the audit runs, or the QA lead. Then only this case is read.
+    const mode = await this.access(actor, auditId, caseId);
+    const audit = (await repo.auditById(this.db, actor.partnershipId, auditId))!;
+    const [tool, auditCase, answers, all] = await Promise.all([
+      repo.toolById(this.db, actor.partnershipId, audit.tool_id),
+      this.db.selectFrom('audit_cases').selectAll().where('id', '=', caseId).where('audit_id', '=', auditId).executeTakeFirstOrThrow(),
+      repo.answersOf(this.db, auditId, caseId),
+      repo.assignmentsOf(this.db, auditId),
+    ]);
+    if (!tool) throw new NotFoundError('The audit’s tool is missing');
+    const assignments = all.filter((a) => a.audit_case_id === caseId);
     const mine = actor.kind === 'user' ? assignments.find((a) => a.user_id === actor.userId) : undefined;
-    const lead = canManageAudits(actor);
-    if (!lead && (!mine || loaded.audit.status !== 'running')) throw new NotFoundError('There is no such case in this audit');
     const facts = auditCase.child_id ? await loadRecordFacts(this.db, actor.partnershipId, auditCase.child_id) : null;
-    const answers = loaded.answers.filter((a) => a.audit_case_id === caseId);
     const own = answers.filter((a) => a.kind === 'auditor' && actor.kind === 'user' && a.author_user_id === actor.userId);
-    const prefills = facts ? prefillsFor(loaded.tool, facts) : {};
+    const prefills = facts ? prefillsFor(tool, facts) : {};
     await this.db.transaction().execute((trx) =>
       this.accessLog.record(trx, actor, { action: 'view', recordType: 'audit-case', recordId: caseId, subjectId: auditCase.child_id, details: { audit: auditId } }),
     );
-    return { audit: loaded.audit, tool: loaded.tool, auditCase, facts, prefills, own, answers, assignments, mine, token: tokenOf(own), canAnswer: !!mine && loaded.audit.status === 'running' };
-  }
-
-  private async loadForAuditor(actor: Actor, auditId: string): Promise<AuditData> {
-    const audit = /^[0-9a-f-]{36}$/i.test(auditId) ? await repo.auditById(this.db, actor.partnershipId, auditId) : undefined;
-    if (!audit || audit.status !== 'running') throw new NotFoundError('There is no such case in this audit');
-    const [tool, cases, answers] = await Promise.all([repo.toolById(this.db, actor.partnershipId, audit.tool_id), repo.casesOf(this.db, auditId), repo.answersOf(this.db, auditId)]);
-    if (!tool) throw new NotFoundError('The audit’s tool is missing');
-    return { audit, tool, cases, answers };
+    return { audit, tool, auditCase, facts, prefills, own, answers, assignments, mine, token: tokenOf(own), canAnswer: mode === 'answer' };
   }
 
   /**

@@ -202,7 +202,7 @@ export type AnswerRow = Omit<Selectable<AuditAnswersTable>, 'evidence' | 'update
  * Every answer of an audit. Read as one JSON array per case: with tens of thousands of answers
  * that is several times faster on the embedded database than one row per answer.
  */
-export async function answersOf(q: Q, auditId: string): Promise<AnswerRow[]> {
+export async function answersOf(q: Q, auditId: string, caseId?: string): Promise<AnswerRow[]> {
   const rows = await q
     .selectFrom('audit_answers as a')
     .innerJoin('audit_cases as c', 'c.id', 'a.audit_case_id')
@@ -211,6 +211,7 @@ export async function answersOf(q: Q, auditId: string): Promise<AnswerRow[]> {
       sql<string>`json_agg(json_build_array(a.id, a.kind, a.author_user_id, a.question_key, a.answer, a.comment, a.prefilled, a.reason, a.version))::text`.as('answers'),
     ])
     .where('c.audit_id', '=', auditId)
+    .$if(caseId !== undefined, (qb) => qb.where('a.audit_case_id', '=', caseId!))
     .groupBy('a.audit_case_id')
     .execute();
   return rows.flatMap((r) =>
