@@ -503,6 +503,11 @@ export interface Database {
   audit_answers: AuditAnswersTable;
   audit_themes: AuditThemesTable;
   audit_theme_tags: AuditThemeTagsTable;
+  learning_reviews: LearningReviewsTable;
+  review_recommendations: ReviewRecommendationsTable;
+  briefing_recipients: BriefingRecipientsTable;
+  learning_actions: LearningActionsTable;
+  learning_action_updates: LearningActionUpdatesTable;
 }
 
 // Practice standards (migration 004)
@@ -627,6 +632,99 @@ export interface AuditThemesTable {
 export interface AuditThemeTagsTable {
   theme_id: string;
   answer_id: string;
+}
+
+// Learning reviews and action plans (migration 012)
+
+export const REVIEW_KINDS = ['rapid-review', 'lcspr', 'thematic-audit', 'single-agency-review', 'multi-agency-audit'] as const;
+export type ReviewKind = (typeof REVIEW_KINDS)[number];
+export const ACTION_LEVELS = ['partnership', 'agency', 'team'] as const;
+export type ActionLevel = (typeof ACTION_LEVELS)[number];
+export const LEARNING_ACTION_STATUSES = ['open', 'in-progress', 'done'] as const;
+export type LearningActionStatus = (typeof LEARNING_ACTION_STATUSES)[number];
+
+export interface LearningReviewsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  kind: ReviewKind;
+  title: string;
+  subject: string;
+  source_audit_id: string | null;
+  notified_on: DateString | null;
+  started_on: DateString;
+  background: Generated<string>;
+  concerns: Generated<string>;
+  incident: Generated<string>;
+  themes: JsonValue;
+  findings: JsonValue;
+  implementing_change: Generated<string>;
+  status: Generated<'draft' | 'published'>;
+  published_at: Timestamp | null;
+  published_by: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface ReviewRecommendationsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  review_id: string;
+  position: number;
+  text: string;
+  agency_ids: Generated<string[]>;
+}
+
+export interface BriefingRecipientsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  review_id: string;
+  team_id: string;
+  sent_at: Generated<Date>;
+  sent_by: string | null;
+  discussion: string | null;
+  responded_at: Timestamp | null;
+  responded_by: string | null;
+  version: Generated<number>;
+}
+
+export interface LearningActionsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  review_id: string | null;
+  recommendation_id: string | null;
+  level: ActionLevel;
+  agency_id: string | null;
+  team_id: string | null;
+  what: string;
+  who: string;
+  owner_user_id: string | null;
+  due_on: DateString;
+  done_when: string;
+  worked_when: string;
+  status: Generated<LearningActionStatus>;
+  done_evidence: string | null;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  measure: JsonValue | null;
+  baseline: number | null;
+  baseline_cases: number | null;
+  target: number | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface LearningActionUpdatesTable {
+  id: Generated<string>;
+  partnership_id: string;
+  action_id: string;
+  author_user_id: string | null;
+  text: string;
+  evidence: string | null;
+  created_at: CreatedAt;
 }
 
 export type Partnership = Selectable<PartnershipsTable>;

@@ -18,6 +18,16 @@ const MESSAGES: Record<string, Record<string, string>> = {
   submitted: { '1': 'Your answers for the case are submitted.' },
   advanced: { running: 'The audit has started: auditors can now see their cases.', moderation: 'Auditing is closed: moderate the cases where auditors differ.', completed: 'The audit is complete and its report is published to the partnership.' },
   saved: { '1': 'Saved.', attendance: 'Attendance saved.', minutes: 'Minutes saved.', parents: 'Parents’ involvement saved.', reviews: 'Action reviews saved.', 'action-reviews': 'Action reviews saved.', finalise: 'The minutes are finalised.', share: 'Sharing recorded.', agreement: 'Your agreement has been recorded.' },
+  learning: {
+    created: 'The review has been started. Check each part, then publish its 7-minute briefing.',
+    published: 'The briefing is published. Send it to the teams that need it.',
+    sent: 'The briefing has been sent to the teams you chose.',
+    discussion: 'Your team’s discussion has been saved.',
+    action: 'The action has been added to your team’s plan.',
+    'action-added': 'The action has been added to the action plan.',
+    update: 'Progress recorded.',
+    closed: 'The action is closed with its evidence.',
+  },
   done: { raised: 'The escalation has been raised.', response: 'Your response has been recorded.', escalate: 'The escalation has moved to the next stage.', resolve: 'The escalation is resolved.', withdraw: 'The escalation has been withdrawn.', '1': 'Done.' },
 };
 

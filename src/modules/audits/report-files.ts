@@ -3,14 +3,11 @@
  * SVG as the page, each followed by its table) and an XLSX workbook of the summary, the breakdown
  * by area and every response. Children appear as case references only.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { barChartSvg } from '../../lib/charts.js';
+import { pdfBuffer, pdfTable as table } from '../../lib/pdf.js';
 import { type Cell, toWorkbook } from '../../lib/tabular.js';
 import type { AuditReport, Comparison, QuestionReport } from './report.js';
-
-const require = createRequire(import.meta.url);
 
 export interface ReportHeading {
   title: string;
@@ -56,43 +53,6 @@ export async function reportXlsx(heading: ReportHeading, report: AuditReport, re
     { name: 'By area', rows: areaRows(report), widths: [20, 60, 32, 10] },
     { name: 'Responses', rows: responses, widths: [14, 16, 16, 28, 24, 48, 24, 28, 60, 16, 30] },
   ]);
-}
-
-// pdfmake reads its fonts from files on the server: Roboto ships with it
-let fontsSet = false;
-function pdfmake() {
-  const pm = require('pdfmake') as typeof import('pdfmake');
-  if (!fontsSet) {
-    const dir = path.join(path.dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
-    pm.setFonts({
-      Roboto: {
-        normal: path.join(dir, 'Roboto-Regular.ttf'),
-        bold: path.join(dir, 'Roboto-Medium.ttf'),
-        italics: path.join(dir, 'Roboto-Italic.ttf'),
-        bolditalics: path.join(dir, 'Roboto-MediumItalic.ttf'),
-      },
-    });
-    // Only the fonts above: a document never reads a file or URL named in its content
-    pm.setLocalAccessPolicy((p) => p.startsWith(dir));
-    pm.setUrlAccessPolicy(() => false);
-    fontsSet = true;
-  }
-  return pm;
-}
-
-function table(header: string[], body: Cell[][], widths: (number | string)[]): Content {
-  return {
-    table: {
-      headerRows: 1,
-      keepWithHeaderRows: 1,
-      dontBreakRows: true,
-      widths,
-      body: [header.map((h) => ({ text: h, bold: true })), ...body.map((r) => r.map((c) => ({ text: c === null ? '–' : String(c) })))],
-    },
-    layout: 'lightHorizontalLines',
-    fontSize: 9,
-    margin: [0, 4, 0, 12],
-  };
 }
 
 function questionBlock(q: QuestionReport, withChart: boolean): Content[] {
@@ -178,5 +138,5 @@ export async function reportPdf(heading: ReportHeading, report: AuditReport, com
     footer: (page, pages) => ({ text: `${heading.title} · page ${page} of ${pages}`, alignment: 'center', fontSize: 8, color: '#505a5f', margin: [0, 20, 0, 0] }),
     content,
   };
-  return pdfmake().createPdf(doc).getBuffer();
+  return pdfBuffer(doc);
 }

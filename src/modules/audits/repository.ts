@@ -261,6 +261,21 @@ export async function previousAudit(q: Q, partnershipId: string, toolKey: string
     .executeTakeFirst();
 }
 
+/** The partnership's most recently completed audit with a tool (any version). */
+export async function latestCompletedAudit(q: Q, partnershipId: string, toolKey: string) {
+  return q
+    .selectFrom('audits as a')
+    .innerJoin('audit_tools as t', 't.id', 'a.tool_id')
+    .select(['a.id', 'a.title', 'a.completed_at'])
+    .where('a.partnership_id', '=', partnershipId)
+    .where('t.key', '=', toolKey)
+    .where('a.status', '=', 'completed')
+    .orderBy('a.completed_at', 'desc')
+    .orderBy('a.created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 export interface CohortDefinition {
   /** Children on a child protection plan on this date. */
   onDate: string;

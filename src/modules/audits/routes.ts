@@ -4,7 +4,7 @@
  * themes, and the report with its PDF, XLSX and CSV.
  */
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { barChartSvg } from '../../lib/charts.js';
 import type { Actor } from '../../lib/actor.js';
@@ -13,6 +13,7 @@ import { toCsv } from '../../lib/tabular.js';
 import { parse, version } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute, idParams } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
+import { sendDownload } from '../../web/downloads.js';
 import { formValues, handleForm } from '../../web/forms.js';
 import { CATEGORIES } from '../../db/schema.js';
 import { AuditConduct, planSchema, todayIn } from './conduct.js';
@@ -256,8 +257,7 @@ export function auditsRoutes(app: FastifyInstance, audits: AuditsService, conduc
     });
   });
 
-  const download = (reply: FastifyReply, type: string, name: string, body: Buffer | string) =>
-    reply.header('content-type', type).header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store').send(body);
+  const download = sendDownload;
 
   app.get('/audits/:id/report.pdf', async (req, reply) => {
     const actor = requireActor(req);

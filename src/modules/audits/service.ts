@@ -5,7 +5,7 @@
  * report of a completed audit, which is what the partnership publishes.
  */
 import type { Db } from '../../db/database.js';
-import { type Actor, hasRole } from '../../lib/actor.js';
+import { type Actor, hasRole, systemActor } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { AccessLogService } from '../access-log/service.js';
@@ -126,6 +126,17 @@ export class AuditsService {
     }
     await this.db.transaction().execute((trx) => this.accessLog.record(trx, actor, { action: 'view', recordType: 'audit-report', recordId: id }));
     return { data, report, comparison };
+  }
+
+  /**
+   * The report of the partnership's latest completed audit with a tool (any version), for the figures
+   * of a measure: aggregate counts by case reference, so no record is opened and nothing is logged.
+   */
+  async latestReport(partnershipId: string, toolKey: string): Promise<{ id: string; title: string; report: AuditReport } | null> {
+    const latest = await repo.latestCompletedAudit(this.db, partnershipId, toolKey);
+    if (!latest) return null;
+    const data = await this.load(systemActor(partnershipId, 'measures'), latest.id);
+    return { id: latest.id, title: latest.title, report: await this.reportOf(data) };
   }
 
   private async reportOf(data: AuditData): Promise<AuditReport> {

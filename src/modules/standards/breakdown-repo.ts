@@ -126,3 +126,16 @@ export async function scopedChildIds(q: Q, scope: Scope, g: GroupFilter): Promis
     .execute();
   return rows.map((r) => r.id);
 }
+
+/** Children by status for one standard, for the partnership's children matching the group filter (a measure of an action plan row). */
+export async function statusCounts(q: Q, partnershipId: string, key: string, g: GroupFilter): Promise<{ status: Status; n: number }[]> {
+  const rows = await q
+    .selectFrom('standard_results')
+    .innerJoin('children', 'children.id', 'standard_results.child_id')
+    .leftJoin('users as lead', 'lead.id', 'children.lead_user_id')
+    .select(['standard_results.status', sql<number>`count(*)::int`.as('n')])
+    .where((eb) => eb.and([eb('standard_results.partnership_id', '=', partnershipId), eb('standard_results.standard_key', '=', key), eb('children.partnership_id', '=', partnershipId), ...groupConds(eb, g)]))
+    .groupBy('standard_results.status')
+    .execute();
+  return rows.map((r) => ({ status: r.status as Status, n: Number(r.n) }));
+}
