@@ -15,6 +15,10 @@ import { PartnershipService } from '../../src/modules/partnership/service.js';
 import { insertImportRun } from '../../src/modules/imports/repository.js';
 import { AuditConduct } from '../../src/modules/audits/conduct.js';
 import { AuditsService } from '../../src/modules/audits/service.js';
+import { userActor } from '../../src/modules/auth/service.js';
+import { ChildRecords } from '../../src/modules/cases/record.js';
+import { LearningService } from '../../src/modules/learning/service.js';
+import { StandardsService } from '../../src/modules/standards/service.js';
 import { type Agent, buildTestApp, type TestApp } from '../support/app.js';
 import { makeChildOnPlan } from '../support/child-on-plan.js';
 import { type Fixture, makePartnership, PASSWORD } from '../support/factories.js';
@@ -44,6 +48,10 @@ const r = (allow: Who[] | 'public', extra: Partial<Rule> = {}): Rule => ({ allow
 const ADMIN = r(['admin']);
 const LEADS = r(['qa', 'admin']);
 const REPORT_READERS = r(SIGNED_IN.filter((w) => w !== 'otherPartnership'), { denied: 404 });
+/** The team a briefing was sent to (the child's team, north): its practitioners and manager. */
+const NORTH_TEAM = r(['lead', 'sameTeam', 'manager'], { denied: 404 });
+/** Who records progress on a team's action row: the team, and the QA lead and admin. */
+const ROW_EDITORS = r(['lead', 'sameTeam', 'manager', 'qa', 'admin'], { deniedFor: { otherPartnership: 404 } });
 
 /** Every route: METHOD path → who may use it. */
 const RULES: Record<string, Rule> = {
@@ -305,6 +313,37 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/audits/:id/agreement': LEADS,
   'GET /api/v1/audits/assigned': r(SIGNED_IN),
   'GET /api/v1/audits/:id/cases/:caseId': r(['auditor', 'qa', 'admin'], { denied: 404 }),
+
+  // Learning: a published review sent to the north team; a row of that team's
+  'GET /learning': r(SIGNED_IN),
+  'GET /learning/new': LEADS,
+  'POST /learning/new': LEADS,
+  'GET /learning/:id': REPORT_READERS,
+  'GET /learning/:id/edit': LEADS,
+  'POST /learning/:id/edit': LEADS,
+  'POST /learning/:id/publish': LEADS,
+  'GET /learning/:id/briefing': REPORT_READERS,
+  'GET /learning/:id/briefing.pdf': REPORT_READERS,
+  'GET /learning/:id/send': LEADS,
+  'POST /learning/:id/send': LEADS,
+  'GET /learning/:id/response': NORTH_TEAM,
+  'POST /learning/:id/response': NORTH_TEAM,
+  'POST /learning/:id/response/actions': NORTH_TEAM,
+  'GET /learning/actions': r(SIGNED_IN),
+  'GET /learning/actions/new': LEADS,
+  'POST /learning/actions/new': LEADS,
+  'GET /learning/actions/:id': REPORT_READERS,
+  'POST /learning/actions/:id/updates': ROW_EDITORS,
+  'POST /learning/actions/:id/close': ROW_EDITORS,
+  'GET /learning/assurance': LEADS,
+  'GET /learning/assurance.pdf': LEADS,
+  'GET /learning/assurance.xlsx': LEADS,
+  'GET /api/v1/learning/reviews': r(SIGNED_IN),
+  'POST /api/v1/learning/reviews': LEADS,
+  'GET /api/v1/learning/reviews/:id': REPORT_READERS,
+  'GET /api/v1/learning/actions': r(SIGNED_IN),
+  'GET /api/v1/learning/actions/:id': REPORT_READERS,
+  'POST /api/v1/learning/actions/:id/updates': ROW_EDITORS,
   'PUT /api/v1/audits/:id/cases/:caseId/answers': r(['auditor'], { denied: 404, deniedFor: { qa: 403, admin: 403 } }),
 };
 
@@ -413,6 +452,14 @@ beforeAll(async () => {
   ids.auditCase = (await db.selectFrom('audit_cases').select('id').where('audit_id', '=', planned.id).where('child_id', '=', child.childId).executeTakeFirstOrThrow()).id;
   ids.reportAudit = (await auditsSvc.importAudit(qa, { toolKey: 'cp-multi-agency', title: 'Imported audit', csv: 'case_ref,area,overall\nA1,North,Good\n' })).id;
 
+  // Learning: a review published and sent to the north team, with a row of that team's
+  const learning = new LearningService(db, t.clock, auditsSvc, new StandardsService(new ChildRecords(db, t.clock, accessLog, async () => {})));
+  ids.review = await learning.create(qa, { kind: 'thematic-audit', title: 'Matrix review', subject: 'Alex', startedOn: '2026-11-02', themes: ['Chairing'], findings: ['A finding'], recommendations: [{ text: 'A recommendation', agencyIds: [] }] });
+  await learning.publish(qa, ids.review, 1);
+  await learning.send(qa, ids.review, [f.teams.north!]);
+  const worker = userActor(await db.selectFrom('users').selectAll().where('id', '=', users.lead!).executeTakeFirstOrThrow());
+  ids.learningAction = await learning.addTeamAction(worker, ids.review, { what: 'Chair rota', who: 'Manager', dueOn: '2026-12-01', doneWhen: 'Rota', workedWhen: 'Chaired', measured: null });
+
   for (const who of WHO) {
     const a = t.agent();
     if (who === 'signedOut') await a.get('/sign-in');
@@ -437,6 +484,8 @@ function concrete(method: string, url: string): string {
   else if (url.startsWith('/imports/:id')) u = u.replace(':id', ids.importRun!);
   else if (/^\/audits\/:id\/(report|responses)/.test(forApiOrPage)) u = u.replace(':id', ids.reportAudit!);
   else if (forApiOrPage.startsWith('/audits/:id')) u = u.replace(':id', ids.audit!).replace(':caseId', ids.auditCase!);
+  else if (forApiOrPage.startsWith('/learning/actions/:id')) u = u.replace(':id', ids.learningAction!);
+  else if (forApiOrPage.startsWith('/learning/:id') || forApiOrPage.startsWith('/learning/reviews/:id')) u = u.replace(':id', ids.review!);
   else if (url.includes('tokens/:id')) u = u.replace(':id', url.startsWith('/api/') ? ids.tokenApi! : ids.tokenPage!);
   u = u
     .replace(':conferenceId', ids.conference!)

@@ -222,6 +222,7 @@ export function learningRoutes(app: FastifyInstance, learning: LearningService):
   app.post('/learning/:id/response', async (req, reply) => {
     const actor = requireActor(req);
     const { id } = parse(reviewParams, req.params);
+    await learning.assertCanRespond(actor, id);
     return handleForm(req, reply, { template: 'learning/views/response.njk', context: async () => ({ ...(await responsePage(actor, id)), discussionErrors: true }) }, async () => {
       await learning.respond(actor, id, parse(responseSchema, formValues(req)));
       return `/learning/${id}/response?learning=discussion`;
@@ -231,6 +232,7 @@ export function learningRoutes(app: FastifyInstance, learning: LearningService):
   app.post('/learning/:id/response/actions', async (req, reply) => {
     const actor = requireActor(req);
     const { id } = parse(reviewParams, req.params);
+    await learning.assertCanRespond(actor, id);
     try {
       await learning.addTeamAction(actor, id, parseWithMeasure(actionSchema, formValues(req)));
       return reply.redirect(`/learning/${id}/response?learning=action`, 303);
@@ -298,6 +300,7 @@ export function learningRoutes(app: FastifyInstance, learning: LearningService):
   app.post('/learning/actions/:id/updates', async (req, reply) => {
     const actor = requireActor(req);
     const { id } = parse(actionParams, req.params);
+    await learning.assertCanEdit(actor, id);
     return handleForm(req, reply, { template: 'learning/views/action.njk', context: async () => ({ ...(await actionPage(actor, id)), updateErrors: true }) }, async () => {
       await learning.addUpdate(actor, id, parse(updateSchema, formValues(req)));
       return `/learning/actions/${id}?learning=update`;
@@ -307,6 +310,7 @@ export function learningRoutes(app: FastifyInstance, learning: LearningService):
   app.post('/learning/actions/:id/close', async (req, reply) => {
     const actor = requireActor(req);
     const { id } = parse(actionParams, req.params);
+    await learning.assertCanEdit(actor, id);
     return handleForm(req, reply, { template: 'learning/views/action.njk', context: async () => ({ ...(await actionPage(actor, id)), closeErrors: true }) }, async () => {
       await learning.close(actor, id, parse(closeSchema, formValues(req)));
       return `/learning/actions/${id}?learning=closed`;
@@ -474,6 +478,7 @@ export function learningApiRoutes(learning: LearningService): ApiRoute[] {
       summary: 'Records progress on a row, with evidence (its owner, its team or the QA lead)',
       params: idParams,
       body: updateSchema,
+      authorize: ({ actor, params }) => learning.assertCanEdit(actor, params.id),
       status: 201,
       response: z.object({ ok: z.literal(true) }),
       handler: async ({ actor, params, body }) => {

@@ -350,6 +350,15 @@ export class LearningService {
     return { action, updates };
   }
 
+  /** Refuses (404, or 403) before a form or body is read, so a person without the right learns nothing from validation. */
+  async assertCanEdit(actor: Actor, id: string): Promise<void> {
+    await this.editable(actor, id);
+  }
+
+  async assertCanRespond(actor: Actor, reviewId: string): Promise<void> {
+    await this.myRecipient(actor, reviewId);
+  }
+
   private async editable(actor: Actor, id: string): Promise<repo.ActionRow> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('There is no action with that id');
     const [row] = await repo.listActions(this.db, actor.partnershipId, { id });
