@@ -65,7 +65,7 @@ describeInBrowser('learning reviews and measured action plans', () => {
       await qa.goto(`/audits/${auditId}/report`);
       await qa.follow('Start a learning review from this audit');
       expect(await qa.heading.innerText()).toBe('Start a learning review');
-      expect(await qaPage.locator('#findings').inputValue()).toContain('no in 101 of 132 cases (77%)');
+      expect(await qaPage.locator('#findings').inputValue()).toContain('Was the first core group chaired by a manager? No: 101 of 132 cases (77%).');
       await e2e.check(qaPage, `learning-new-${suffix}`);
       await qa.fill('title', title);
       await qa.press('Save the review');

@@ -21,7 +21,7 @@ export function briefingParts(d: ReviewData): { number: string; title: string; t
     { number: '01', title: 'Background', text: d.review.background },
     { number: '02', title: 'Safeguarding concerns', text: d.review.concerns },
     { number: '03', title: aboutAnAudit ? 'What happened' : 'The incident', text: d.review.incident },
-    { number: '04', title: 'The review', text: 'The review identified the following key themes:', items: d.themes },
+    { number: '04', title: 'The review', ...(d.themes.length ? { text: 'The review identified the following key themes:', items: d.themes } : {}) },
     { number: '05', title: 'The findings', items: d.findings },
     { number: '06', title: 'Recommendations', items: d.recommendations.map((r) => (r.addressedTo.length ? `${r.text} (to ${r.addressedTo.join(', ')})` : r.text)) },
     {

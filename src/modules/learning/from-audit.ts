@@ -54,25 +54,26 @@ function shortfalls(report: AuditReport): Shortfall[] {
 }
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export function draftFromAudit(audit: { title: string; purpose: string | null; completedOn: string | null; toolKey: string; toolName: string }, report: AuditReport): ReviewDraft {
   const weakest = shortfalls(report).slice(0, MAX_FINDINGS);
   const improvement = report.themes.filter((t) => t.kind === 'improvement');
   const strengths = report.themes.filter((t) => t.kind === 'strength');
   const themes = [...improvement, ...strengths].map((t) => t.name);
-  const findings = weakest.map((s) => `${s.q.text}: ${s.labels.map(lowerFirst).join(' or ')} in ${s.n} of ${s.q.answered} cases (${s.pct}%).`);
+  const findings = weakest.map((s) => `${/[?:.]$/.test(s.q.text) ? s.q.text : `${s.q.text}:`} ${upperFirst(s.labels.map(lowerFirst).join(' or '))}: ${s.n} of ${s.q.answered} cases (${s.pct}%).`);
   for (const t of improvement) findings.push(`Area for improvement: ${lowerFirst(t.name)} (${t.count} case${t.count === 1 ? '' : 's'}).`);
   for (const t of strengths) findings.push(`Strength: ${lowerFirst(t.name)} (${t.count} case${t.count === 1 ? '' : 's'}).`);
   const recommendations = (
     improvement.length
       ? improvement.map((t) => `The partnership should seek assurance from partner agencies that practice improves on ${lowerFirst(t.name)}.`)
-      : weakest.map((s) => `The partnership should seek assurance that practice improves on “${lowerFirst(s.q.text)}”, where ${s.pct}% of cases fell short.`)
+      : weakest.map((s) => `The partnership should seek assurance that practice improves on “${s.q.text}”, where ${s.pct}% of cases fell short.`)
   ).slice(0, MAX_RECOMMENDATIONS);
   const when = audit.completedOn ? `, completed on ${audit.completedOn}` : '';
   return {
     kind: audit.toolKey === 'core-group-thematic' ? 'thematic-audit' : 'multi-agency-audit',
     title: `Learning from ${audit.title}`,
-    background: [`The ${audit.toolName} audit “${audit.title}” looked at ${report.cases} case${report.cases === 1 ? '' : 's'}${when}.`, audit.purpose ?? ''].filter(Boolean).join(' '),
+    background: [`The audit “${audit.title}” (${audit.toolName}) looked at ${report.cases} case${report.cases === 1 ? '' : 's'}${when}.`, audit.purpose ?? ''].filter(Boolean).join(' '),
     themes,
     findings,
     recommendations,

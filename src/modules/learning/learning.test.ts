@@ -7,7 +7,7 @@
  * Who may see and do what is checked on the way.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -27,6 +27,14 @@ const dateFields = (name: string, iso: string) => {
   const [y, m, d] = iso.split('-');
   return { [`${name}-day`]: String(Number(d)), [`${name}-month`]: String(Number(m)), [`${name}-year`]: y! };
 };
+/** Pixels of the briefing's green (#00703c) in a binary PPM (P6) image. */
+function greenPixels(ppm: Buffer): number {
+  const header = ppm.toString('latin1', 0, 64).match(/^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/);
+  if (!header) throw new Error('not a PPM image');
+  let n = 0;
+  for (let i = header[0].length; i + 2 < ppm.length; i += 3) if (ppm[i]! < 40 && ppm[i + 1]! > 90 && ppm[i + 1]! < 135 && ppm[i + 2]! > 40 && ppm[i + 2]! < 85) n++;
+  return n;
+}
 const errorSummary = (body: string) => body.match(/<div class="govuk-error-summary"[\s\S]*?<\/ul>/)?.[0] ?? '';
 
 describe('learning reviews, team responses and measured action plans', () => {
@@ -81,7 +89,7 @@ describe('learning reviews, team responses and measured action plans', () => {
     const draft = await qa.get(`/learning/new?audit=${auditId}`);
     expect(draft.statusCode).toBe(200);
     expect(draft.body).toContain('Learning from Core groups 2026');
-    expect(draft.body).toMatch(/no in 101 of 132 cases \(77%\)/);
+    expect(draft.body).toContain('Was the first core group chaired by a manager? No: 101 of 132 cases (77%).');
 
     const fields = {
       kind: 'thematic-audit',
@@ -154,6 +162,19 @@ describe('learning reviews, team responses and measured action plans', () => {
     const text = execFileSync('pdftotext', ['-layout', path.join(dir, 'b.pdf'), '-'], { encoding: 'utf8' });
     for (const part of ['01', 'Background', '02', 'Safeguarding concerns', '03', 'What happened', '04', 'The review', '05', 'The findings', '06', 'Recommendations', '07', 'Implementing change', 'Team response', 'What needs to happen?', 'Who will do it?', 'By when?']) expect(text).toContain(part);
     expect(text).toContain('Every first core group is chaired by a manager.');
+    // As pictures: the seven numbered parts are drawn as green boxes, on every page until the response form
+    execFileSync('pdftoppm', ['-r', '30', path.join(dir, 'b.pdf'), path.join(dir, 'page')]);
+    const pages = readdirSync(dir).filter((n) => n.startsWith('page') && n.endsWith('.ppm')).sort();
+    expect(pages.length).toBe(2);
+    const green = pages.map((p) => greenPixels(readFileSync(path.join(dir, p))));
+    // Seven boxes of about 18 × 20 pixels at 30 dpi on the first page; the response form has none
+    expect(green[0]).toBeGreaterThan(7 * 200);
+    expect(green[1]).toBe(0);
+    // Kept beside the browser tests' screenshots, to look at: test-results/briefing/page-1.png, page-2.png
+    const keep = path.resolve(import.meta.dirname, '../../../test-results/briefing');
+    mkdirSync(keep, { recursive: true });
+    writeFileSync(path.join(keep, 'briefing.pdf'), res.rawPayload);
+    execFileSync('pdftoppm', ['-png', '-r', '60', path.join(keep, 'briefing.pdf'), path.join(keep, 'page')]);
   });
 
   it('a team records its discussion and a measured action; bad rows are refused naming each field', async () => {
