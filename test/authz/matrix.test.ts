@@ -276,6 +276,8 @@ const RULES: Record<string, Rule> = {
   'POST /api/v1/standards/definitions/:key/versions': ADMIN,
   'GET /standards/:key': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /standards/:key/trend': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
+  'GET /standards/:key/children.csv': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
+  'GET /standards/:key/children.xlsx': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /standards.csv': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /standards.xlsx': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /api/v1/standards/breakdown': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
@@ -534,6 +536,19 @@ describe('lists and search leave out what a person may not see', () => {
       const shows = body.includes(`\r\n${la},`);
       if (shows !== VIEWERS.includes(who)) problems.push(`${who} ${shows ? 'gets' : 'does not get'} the child`);
       if (body.includes('Elsewhere') && who !== 'otherPartnership') problems.push(`${who} gets the other partnership's child`);
+    }
+    expect(problems.join('; ')).toBe('');
+  });
+
+  it('/standards/:key/children.csv (the drill-down export) holds the child for no one who may not see it', async () => {
+    const la = (await t.database.db.selectFrom('children').select('la_child_id').where('id', '=', ids.child!).executeTakeFirstOrThrow()).la_child_id;
+    const problems: string[] = [];
+    for (const url of ['/standards/strategy-attendance/children.csv', '/standards/icpc-timescale/children.csv']) {
+      for (const who of SIGNED_IN) {
+        const body = (await call(who, 'GET', url)).body;
+        if (body.includes(`,${la},`) && !VIEWERS.includes(who)) problems.push(`${who} gets the child from ${url}`);
+        if (body.includes('Elsewhere') && who !== 'otherPartnership') problems.push(`${who} gets the other partnership's child`);
+      }
     }
     expect(problems.join('; ')).toBe('');
   });
