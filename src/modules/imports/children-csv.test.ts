@@ -283,5 +283,13 @@ describe('the cohort export and the upload page', () => {
     const csvRows = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
     // The CSV pads to the header's width; the workbook leaves trailing empty cells out
     expect(rows.map((r) => r.split(',').slice(0, 15).join(','))).toEqual(csvRows.map((r) => r.split(',').slice(0, 15).join(',')));
+    // The same children as the list page's children on a plan, with the same plan start and category
+    const page = (await manager.get('/children?onPlan=yes')).body;
+    const shown = [...page.matchAll(/<span class="govuk-body-s">([A-Z0-9]+)<\/span>/g)].map((m) => m[1]).sort();
+    expect(rows.slice(1).map((r) => r.split(',')[0]).sort()).toEqual(shown);
+    expect(page).toContain('since 10 January 2026');
+    const ada = ws.getRow(rows.findIndex((r) => r.startsWith('CSV001')) + 1);
+    expect([ada.getCell(11).value, ada.getCell(13).value, ada.getCell(15).value]).toEqual(['2026-01-10', 'NEG', 0]);
+    expect(page).toContain('Neglect');
   });
 });

@@ -13,6 +13,7 @@ import type { Category, Partnership } from '../../db/schema.js';
 import { type Actor, hasRole } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
 import { DomainError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
+import { londonDate } from '../../lib/working-days.js';
 import type { AccessLogService } from '../access-log/service.js';
 import { partnershipClosures } from '../cases/repository.js';
 import type { Trx } from '../cases/record.js';
@@ -184,7 +185,7 @@ export class ImportsService {
         trx.selectFrom('areas').select(['id', 'name']).where('partnership_id', '=', partnership.id).execute(),
         trx.selectFrom('teams').select(['id', 'name']).where('partnership_id', '=', partnership.id).execute(),
       ]);
-      const today = this.clock.now().toISOString().slice(0, 10);
+      const today = londonDate(this.clock.now());
       const file = parseChildrenCsv(req.text, { areas, teams }, { today });
       const counts: ImportCounts = { children: 0, plans: 0, s47: 0, conferences: 0, reviews: 0, created: 0, updated: 0 };
       await importChildrenCsvInto(trx, { partnershipId: partnership.id, actor, accessLog: this.accessLog }, file, counts, (field) => file.header.indexOf(field) + 1);
