@@ -246,6 +246,12 @@ export interface ChildrenCsvOutcome {
 
 export const CSV_END_REASON = 'Imported from the children CSV';
 
+async function inChunks<T, R>(items: T[], fn: (chunk: T[]) => Promise<R>, size = 5000): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(await fn(items.slice(i, i + size)));
+  return out;
+}
+
 /**
  * Children and CP plans from the children CSV (children-csv.ts), in one transaction. Children are
  * created or updated by LA child ID, plans by child and start date, so importing the same file
@@ -263,12 +269,24 @@ export async function importChildrenCsvInto(
   const createdBy = ctx.actor.kind === 'user' ? ctx.actor.userId : null;
   const problems: CsvProblem[] = [];
   const problem = (line: number, field: string, message: string) => problems.push({ line, column: columnOf(field), field, message });
-  const ids = file.children.map((c) => c.laChildId);
-  const existing = ids.length ? await trx.selectFrom('children').selectAll().where('partnership_id', '=', pid).where('la_child_id', 'in', ids).execute() : [];
+  // In chunks: a query has at most 65,535 parameters
+  const existing = (
+    await inChunks(
+      file.children.map((c) => c.laChildId),
+      (ids) => trx.selectFrom('children').selectAll().where('partnership_id', '=', pid).where('la_child_id', 'in', ids).execute(),
+    )
+  ).flat();
   const byLaId = new Map(existing.map((c) => [c.la_child_id, c]));
-  const existingPlans = existing.length
-    ? await trx.selectFrom('cp_plans').selectAll().where('partnership_id', '=', pid).where('child_id', 'in', existing.map((c) => c.id)).execute()
-    : [];
+  const storedPlans = (
+    await inChunks(
+      existing.map((c) => c.id),
+      (ids) => trx.selectFrom('cp_plans').selectAll().where('partnership_id', '=', pid).where('child_id', 'in', ids).execute(),
+    )
+  ).flat();
+  type PlanRow = (typeof storedPlans)[number];
+  /** Each child's plans: those stored, then those this file adds. */
+  const plansOf = new Map<string, Pick<PlanRow, 'id' | 'started_on' | 'ended_on' | 'end_reason' | 'latest_category' | 'initial_category' | 'previous_plans'>[]>();
+  for (const r of storedPlans) plansOf.set(r.child_id, [...(plansOf.get(r.child_id) ?? []), r]);
   const childIdOf = new Map<string, string>();
 
   for (const c of file.children) {
@@ -308,7 +326,8 @@ export async function importChildrenCsvInto(
   for (const p of plans) {
     const childId = childIdOf.get(p.laChildId);
     if (!childId) continue;
-    const mine = existingPlans.filter((r) => r.child_id === childId);
+    const mine = plansOf.get(childId) ?? [];
+    plansOf.set(childId, mine);
     const found = mine.find((r) => r.started_on === p.startedOn);
     if (found) {
       const wanted: Record<string, unknown> = { latest_category: p.latestCategory };
@@ -348,7 +367,7 @@ export async function importChildrenCsvInto(
         })
         .returning(['id'])
         .executeTakeFirstOrThrow();
-      existingPlans.push({ id: row.id, child_id: childId, started_on: p.startedOn, ended_on: p.endedOn } as unknown as (typeof existingPlans)[number]);
+      mine.push({ id: row.id, started_on: p.startedOn, ended_on: p.endedOn, end_reason: p.endedOn ? CSV_END_REASON : null, latest_category: p.latestCategory, initial_category: p.initialCategory ?? p.latestCategory, previous_plans: p.previousPlans ?? 0 });
       counts.created++;
     }
     counts.plans++;
