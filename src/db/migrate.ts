@@ -9,6 +9,7 @@ import * as m007 from './migrations/007_portal.js';
 import * as m008 from './migrations/008_views_considered.js';
 import * as m009 from './migrations/009_audits.js';
 import * as m012 from './migrations/012_learning.js';
+import * as m013 from './migrations/013_children_csv_imports.js';
 
 /** Migrations are listed here in order; one set serves PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '008_views_considered': m008,
   '009_audits': m009,
   '012_learning': m012,
+  '013_children_csv_imports': m013,
 };
 
 /** The table recording which migrations have run (and its lock table). */

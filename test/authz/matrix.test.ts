@@ -106,6 +106,7 @@ const RULES: Record<string, Rule> = {
   'GET /access-log': r(['qa', 'admin']),
   'GET /imports/cin-census': ADMIN,
   'POST /imports/cin-census': ADMIN,
+  'POST /imports/children-csv': ADMIN,
   'GET /imports/:id': ADMIN,
   'GET /imports/:id/report.csv': ADMIN,
   'GET /imports/:id/report.json': ADMIN,
@@ -114,6 +115,9 @@ const RULES: Record<string, Rule> = {
   // Lists and queues: anyone signed in; what they contain is checked below
   'GET /children': r(SIGNED_IN),
   'GET /api/v1/children': r(SIGNED_IN),
+  // The cohort export: anyone signed in, bounded like the list (checked below)
+  'GET /children.csv': r(SIGNED_IN),
+  'GET /children.xlsx': r(SIGNED_IN),
   'GET /my/actions': r(SIGNED_IN),
   'GET /api/v1/my/actions': r(SIGNED_IN),
   'GET /my/work': r(SIGNED_IN),
@@ -279,6 +283,8 @@ const RULES: Record<string, Rule> = {
   'POST /api/v1/standards/definitions/:key/versions': ADMIN,
   'GET /standards/:key': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /standards/:key/trend': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
+  'GET /standards/:key/children.csv': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
+  'GET /standards/:key/children.xlsx': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /standards.csv': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /standards.xlsx': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /api/v1/standards/breakdown': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
@@ -569,6 +575,31 @@ describe('lists and search leave out what a person may not see', () => {
       expect(problems.join('; ')).toBe('');
     });
   }
+
+  it('/children.csv (the cohort export) holds the child for those who may see it only', async () => {
+    const la = (await t.database.db.selectFrom('children').select('la_child_id').where('id', '=', ids.child!).executeTakeFirstOrThrow()).la_child_id;
+    const problems: string[] = [];
+    for (const who of SIGNED_IN) {
+      const body = (await call(who, 'GET', '/children.csv')).body;
+      const shows = body.includes(`\r\n${la},`);
+      if (shows !== VIEWERS.includes(who)) problems.push(`${who} ${shows ? 'gets' : 'does not get'} the child`);
+      if (body.includes('Elsewhere') && who !== 'otherPartnership') problems.push(`${who} gets the other partnership's child`);
+    }
+    expect(problems.join('; ')).toBe('');
+  });
+
+  it('/standards/:key/children.csv (the drill-down export) holds the child for no one who may not see it', async () => {
+    const la = (await t.database.db.selectFrom('children').select('la_child_id').where('id', '=', ids.child!).executeTakeFirstOrThrow()).la_child_id;
+    const problems: string[] = [];
+    for (const url of ['/standards/strategy-attendance/children.csv', '/standards/icpc-timescale/children.csv']) {
+      for (const who of SIGNED_IN) {
+        const body = (await call(who, 'GET', url)).body;
+        if (body.includes(`,${la},`) && !VIEWERS.includes(who)) problems.push(`${who} gets the child from ${url}`);
+        if (body.includes('Elsewhere') && who !== 'otherPartnership') problems.push(`${who} gets the other partnership's child`);
+      }
+    }
+    expect(problems.join('; ')).toBe('');
+  });
 
   it('/team shows a manager their team’s children only', async () => {
     expect((await call('manager', 'GET', '/team')).body).toContain(CHILD_NAME);

@@ -80,6 +80,20 @@ export class ChildRecords {
     await loadChildAccess(this.db, actor, childId);
   }
 
+  /**
+   * Children read out of Assure as a file (an export): `read` returns the rows, already bounded by
+   * what the actor may see; every child in it gets an access-log row in the same transaction.
+   */
+  exportList<T extends { id: string }>(actor: Actor, recordType: string, read: (trx: Trx) => Promise<T[]>, details: Record<string, unknown> = {}): Promise<T[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await read(trx);
+      for (const id of new Set(rows.map((r) => r.id))) {
+        await this.accessLog.record(trx, actor, { action: 'export', recordType, recordId: id, subjectId: id, details: { ...details, rows: rows.length } });
+      }
+      return rows;
+    });
+  }
+
   /** A new child's record: `insert` returns the child's id; its creation is the first access-log row about the child. */
   create(actor: Actor, insert: (trx: Trx) => Promise<string>): Promise<string> {
     return this.db.transaction().execute(async (trx) => {

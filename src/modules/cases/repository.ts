@@ -67,6 +67,62 @@ export async function listVisibleChildren(db: Q, actor: Actor, opts: { q?: strin
   return { rows: rows as ChildListRow[], total: Number(count.n) };
 }
 
+/** One child on a plan, for the cohort export (the columns of the children CSV). */
+export interface CohortRow {
+  id: string;
+  la_child_id: string;
+  first_name: string;
+  last_name: string;
+  date_of_birth: string | null;
+  expected_date_of_birth: string | null;
+  sex: string;
+  upn: string | null;
+  ethnicity: string | null;
+  area_name: string | null;
+  team_name: string | null;
+  lead_name: string | null;
+  plan_started_on: string;
+  plan_ended_on: string | null;
+  latest_category: string;
+  initial_category: string;
+  previous_plans: number;
+}
+
+/** The children currently on a CP plan that the actor may see (visibleChildren), by name. */
+export async function listVisibleCohort(db: Q, actor: Actor): Promise<CohortRow[]> {
+  const rows = await db
+    .selectFrom('children')
+    .innerJoin('cp_plans as plan', (j) => j.onRef('plan.child_id', '=', 'children.id').on('plan.ended_on', 'is', null))
+    .leftJoin('areas', 'areas.id', 'children.area_id')
+    .leftJoin('teams', 'teams.id', 'children.team_id')
+    .leftJoin('users as lead', 'lead.id', 'children.lead_user_id')
+    .where(visibleChildren(actor))
+    .select([
+      'children.id',
+      'children.la_child_id',
+      'children.first_name',
+      'children.last_name',
+      'children.date_of_birth',
+      'children.expected_date_of_birth',
+      'children.sex',
+      'children.upn',
+      'children.ethnicity',
+      'areas.name as area_name',
+      'teams.name as team_name',
+      'lead.name as lead_name',
+      'plan.started_on as plan_started_on',
+      'plan.ended_on as plan_ended_on',
+      'plan.latest_category',
+      'plan.initial_category',
+      'plan.previous_plans',
+    ])
+    .orderBy('children.last_name')
+    .orderBy('children.first_name')
+    .orderBy('children.la_child_id')
+    .execute();
+  return rows as CohortRow[];
+}
+
 export async function childOverviewParts(db: Q, partnershipId: string, childId: string) {
   const [names, family, referrals, strategy, participants, s47s, conferences, plans, meetings] = await Promise.all([
     db

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CATEGORIES } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
+import { toCsv, toXlsx } from '../../lib/tabular.js';
 import { pageNumber, parse } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
@@ -101,6 +102,27 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService, partnersh
       mayCreate: await cases.mayCreate(actor),
       labels,
     });
+  });
+
+  // The cohort (children on a plan the person may see) as the children CSV, or as a workbook
+  app.get('/children.csv', async (req, reply) => {
+    const actor = requireActor(req);
+    const rows = await cases.cohortExport(actor, 'csv');
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="children-on-a-plan.csv"')
+      .header('cache-control', 'no-store')
+      .send(toCsv(rows));
+  });
+
+  app.get('/children.xlsx', async (req, reply) => {
+    const actor = requireActor(req);
+    const rows = await cases.cohortExport(actor, 'xlsx');
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', 'attachment; filename="children-on-a-plan.xlsx"')
+      .header('cache-control', 'no-store')
+      .send(await toXlsx('Children on a plan', rows));
   });
 
   app.get('/children/new', async (req, reply) => {

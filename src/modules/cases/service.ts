@@ -4,6 +4,8 @@
  */
 import type { CpPlan } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
+import type { Cell } from '../../lib/tabular.js';
+import { CHILDREN_CSV_HEADER } from '../imports/children-csv.js';
 import { DuplicateError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { addWorkingDays } from '../../lib/working-days.js';
 import { isUniqueViolation } from '../partnership/repository.js';
@@ -95,6 +97,36 @@ export class CasesService {
 
   async list(actor: Actor, opts: { q?: string | undefined; page: number; onPlan?: boolean | undefined }) {
     return repo.listVisibleChildren(this.db, actor, { q: opts.q, onPlan: opts.onPlan, limit: PAGE_SIZE, offset: (opts.page - 1) * PAGE_SIZE });
+  }
+
+  /**
+   * The cohort: the children on a CP plan the actor may see (the same rule as the children list),
+   * as rows of the children CSV, so an export can be imported again. Every child in it is
+   * access-logged as exported.
+   */
+  async cohortExport(actor: Actor, format: 'csv' | 'xlsx'): Promise<Cell[][]> {
+    const rows = await this.records.exportList(actor, 'child', (trx) => repo.listVisibleCohort(trx, actor), { export: 'cohort', format });
+    return [
+      [...CHILDREN_CSV_HEADER],
+      ...rows.map((r): Cell[] => [
+        r.la_child_id,
+        r.first_name,
+        r.last_name,
+        r.date_of_birth,
+        r.expected_date_of_birth,
+        r.sex,
+        r.upn,
+        r.ethnicity,
+        r.area_name,
+        r.team_name,
+        r.plan_started_on,
+        r.plan_ended_on,
+        r.latest_category,
+        r.initial_category,
+        Number(r.previous_plans),
+        r.lead_name,
+      ]),
+    ];
   }
 
   async mayCreate(actor: Actor): Promise<boolean> {

@@ -24,10 +24,13 @@ export interface ImportIssue {
   message: string;
 }
 
+/** What was imported: the DfE CIN census XML, or the children CSV (migration 013). */
+export type ImportKind = 'cin-census' | 'children-csv';
+
 export interface ImportRunsTable {
   id: Generated<string>;
   partnership_id: string;
-  kind: 'cin-census';
+  kind: ImportKind;
   file_name: string;
   source: 'cli' | 'web' | 'api';
   status: 'succeeded';
@@ -50,6 +53,8 @@ export async function insertImportRun(
   db: Q,
   run: {
     partnershipId: string;
+    /** Default: the CIN census. */
+    kind?: ImportKind;
     fileName: string;
     source: ImportRunsTable['source'];
     header: Record<string, unknown>;
@@ -64,7 +69,7 @@ export async function insertImportRun(
     .insertInto('import_runs')
     .values({
       partnership_id: run.partnershipId,
-      kind: 'cin-census',
+      kind: run.kind ?? 'cin-census',
       file_name: run.fileName,
       source: run.source,
       status: 'succeeded',
@@ -88,7 +93,7 @@ export async function listImportRuns(db: Q, partnershipId: string, limit = 20) {
   return widen(db)
     .selectFrom('import_runs')
     .leftJoin('users', 'users.id', 'import_runs.created_by')
-    .select(['import_runs.id', 'import_runs.file_name', 'import_runs.source', 'import_runs.counts', 'import_runs.finished_at', 'users.name as user_name'])
+    .select(['import_runs.id', 'import_runs.kind', 'import_runs.file_name', 'import_runs.source', 'import_runs.counts', 'import_runs.finished_at', 'users.name as user_name'])
     .where('import_runs.partnership_id', '=', partnershipId)
     .orderBy('import_runs.started_at', 'desc')
     .limit(limit)

@@ -17,10 +17,13 @@ import { parse } from '../../lib/validation.js';
 import { requireActor } from '../../web/auth.js';
 import { RULES } from './cin-census/validate.js';
 import type { CensusIssue as ImportIssue } from './cin-census/validate.js';
+import { ChildrenCsvError, describeProblem } from './children-csv.js';
 import { IMPORT_NOTE, ImportRefusedError, type ImportsService, mayImport } from './service.js';
 
 /** The largest census file the page accepts. */
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+/** The largest children CSV the page accepts (it is read whole). */
+export const MAX_CSV_BYTES = 20 * 1024 * 1024;
 const SHOWN_ISSUES = 500;
 
 const runParams = z.strictObject({ id: z.uuid({ error: 'Import not found' }) });
@@ -98,6 +101,41 @@ export async function importsRoutes(app: FastifyInstance, imports: ImportsServic
       },
     );
 
+    // The children CSV: the second form on the same page
+    scope.post(
+      '/imports/children-csv',
+      {
+        preParsing: async (req) => {
+          if (!req.actor) throw new UnauthenticatedError();
+          if (!mayImport(req.actor)) throw new ForbiddenError('Only partnership admins can import data');
+        },
+      },
+      async (req, reply) => {
+        const actor = requireActor(req, 'partnership-admin');
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        const file = body.csv as { path: string; name: string } | undefined;
+        const fail = async (message: string, problems: string[] = []) => reply.status(400).page(FORM, { ...(await context(req)), errors: { csv: message }, csvProblems: problems });
+        if (!file || typeof file !== 'object' || !file.path) return fail('Choose a children CSV file');
+        const size = (await fs.promises.stat(file.path)).size;
+        if (size === 0) return fail('The file is empty: choose a children CSV file');
+        if (size > MAX_CSV_BYTES) return fail(`The children CSV must be smaller than ${MAX_CSV_BYTES / 1024 / 1024} MB`);
+        try {
+          const outcome = await imports.importChildrenCsv({
+            text: await fs.promises.readFile(file.path, 'utf8'),
+            fileName: file.name,
+            target: { partnershipId: actor.partnershipId },
+            actorFor: () => actor,
+            source: 'web',
+          });
+          return reply.redirect(`/imports/${outcome.id}?imported=1`, 303);
+        } catch (err) {
+          if (err instanceof ChildrenCsvError) return fail(err.message, err.problems.map(describeProblem));
+          if (err instanceof ImportRefusedError) return fail(err.message);
+          throw err;
+        }
+      },
+    );
+
     scope.get('/imports/:id', async (req, reply) => {
       const actor = requireActor(req, 'partnership-admin');
       const { id } = parse(runParams, req.params);
@@ -106,6 +144,7 @@ export async function importsRoutes(app: FastifyInstance, imports: ImportsServic
       for (const i of run.issues) byCode.set(i.code, (byCode.get(i.code) ?? 0) + 1);
       return reply.page('imports/views/result.njk', {
         title: `Import of ${run.file_name}`,
+        isCsv: run.kind === 'children-csv',
         section: 'admin',
         run,
         justImported: (req.query as Record<string, unknown>).imported === '1',

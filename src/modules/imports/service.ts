@@ -13,11 +13,13 @@ import type { Category, Partnership } from '../../db/schema.js';
 import { type Actor, hasRole } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
 import { DomainError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
+import { londonDate } from '../../lib/working-days.js';
 import type { AccessLogService } from '../access-log/service.js';
 import { partnershipClosures } from '../cases/repository.js';
 import type { Trx } from '../cases/record.js';
 import { type CensusChild, CensusFormatError, type CensusHeader, type CensusPlan, readCensusFile } from './cin-census/parse.js';
 import { CATEGORY_CODES, type CensusIssue, episodeConferenceDates, showDate, validateChild } from './cin-census/validate.js';
+import { type ChildrenCsv, ChildrenCsvError, type CsvProblem, parseChildrenCsv } from './children-csv.js';
 import { getImportRun, type ImportCounts, type ImportRun, insertImportRun, listImportRuns } from './repository.js';
 
 /** A file that cannot be imported: nothing was changed. */
@@ -165,6 +167,44 @@ export class ImportsService {
     }
   }
 
+  async importChildrenCsv(req: ChildrenCsvImport): Promise<ChildrenCsvOutcome> {
+    const startedAt = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      let partnership: Partnership | undefined;
+      if ('partnershipId' in req.target) {
+        partnership = await trx.selectFrom('partnerships').selectAll().where('id', '=', req.target.partnershipId).executeTakeFirst();
+        if (!partnership) throw new ImportRefusedError('Nothing was imported: the partnership was not found.');
+      } else {
+        const all = await trx.selectFrom('partnerships').selectAll().limit(2).execute();
+        if (all.length !== 1) throw new ImportRefusedError('Nothing was imported: the children CSV does not say which partnership it is for. Give --partnership CODE.');
+        partnership = all[0]!;
+      }
+      const actor = req.actorFor(partnership.id);
+      if (actor.partnershipId !== partnership.id) throw new ForbiddenError();
+      const [areas, teams] = await Promise.all([
+        trx.selectFrom('areas').select(['id', 'name']).where('partnership_id', '=', partnership.id).execute(),
+        trx.selectFrom('teams').select(['id', 'name']).where('partnership_id', '=', partnership.id).execute(),
+      ]);
+      const today = londonDate(this.clock.now());
+      const file = parseChildrenCsv(req.text, { areas, teams }, { today });
+      const counts: ImportCounts = { children: 0, plans: 0, s47: 0, conferences: 0, reviews: 0, created: 0, updated: 0 };
+      await importChildrenCsvInto(trx, { partnershipId: partnership.id, actor, accessLog: this.accessLog }, file, counts, (field) => file.header.indexOf(field) + 1);
+      const id = await insertImportRun(trx, {
+        partnershipId: partnership.id,
+        kind: 'children-csv',
+        fileName: req.fileName,
+        source: req.source,
+        header: { format: 'children-csv', rows: file.rows },
+        counts,
+        issues: [],
+        startedAt,
+        finishedAt: this.clock.now(),
+        createdBy: actor.kind === 'user' ? actor.userId : null,
+      });
+      return { id, partnership: { id: partnership.id, code: partnership.code }, summary: { ...counts, issues: [] }, rows: file.rows };
+    });
+  }
+
   private async resolvePartnership(trx: Trx, target: CinCensusImport['target'], header: CensusHeader): Promise<Partnership> {
     if ('partnershipId' in target) {
       const p = await trx.selectFrom('partnerships').selectAll().where('id', '=', target.partnershipId).executeTakeFirst();
@@ -185,6 +225,154 @@ export class ImportsService {
     }
     return p;
   }
+}
+
+export interface ChildrenCsvImport {
+  /** The file's text (the CLI reads the file; the page the upload). */
+  text: string;
+  fileName: string;
+  /** A known partnership, or the only one of the installation (the CLI without --partnership). */
+  target: { partnershipId: string } | { onlyOne: true };
+  actorFor: (partnershipId: string) => Actor;
+  source: 'cli' | 'web' | 'api';
+}
+
+export interface ChildrenCsvOutcome {
+  id: string;
+  partnership: { id: string; code: string };
+  summary: ImportSummary;
+  rows: number;
+}
+
+export const CSV_END_REASON = 'Imported from the children CSV';
+
+async function inChunks<T, R>(items: T[], fn: (chunk: T[]) => Promise<R>, size = 5000): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(await fn(items.slice(i, i + size)));
+  return out;
+}
+
+/**
+ * Children and CP plans from the children CSV (children-csv.ts), in one transaction. Children are
+ * created or updated by LA child ID, plans by child and start date, so importing the same file
+ * again changes nothing. Any invalid row, or a row that conflicts with what Assure holds (a second
+ * open plan, a new child with no date of birth), refuses the whole file, naming line and column.
+ */
+export async function importChildrenCsvInto(
+  trx: Trx,
+  ctx: { partnershipId: string; actor: Actor; accessLog: AccessLogService },
+  file: ChildrenCsv,
+  counts: ImportCounts,
+  columnOf: (field: string) => number,
+): Promise<void> {
+  const pid = ctx.partnershipId;
+  const createdBy = ctx.actor.kind === 'user' ? ctx.actor.userId : null;
+  const problems: CsvProblem[] = [];
+  const problem = (line: number, field: string, message: string) => problems.push({ line, column: columnOf(field), field, message });
+  // In chunks: a query has at most 65,535 parameters
+  const existing = (
+    await inChunks(
+      file.children.map((c) => c.laChildId),
+      (ids) => trx.selectFrom('children').selectAll().where('partnership_id', '=', pid).where('la_child_id', 'in', ids).execute(),
+    )
+  ).flat();
+  const byLaId = new Map(existing.map((c) => [c.la_child_id, c]));
+  const storedPlans = (
+    await inChunks(
+      existing.map((c) => c.id),
+      (ids) => trx.selectFrom('cp_plans').selectAll().where('partnership_id', '=', pid).where('child_id', 'in', ids).execute(),
+    )
+  ).flat();
+  type PlanRow = (typeof storedPlans)[number];
+  /** Each child's plans: those stored, then those this file adds. */
+  const plansOf = new Map<string, Pick<PlanRow, 'id' | 'started_on' | 'ended_on' | 'end_reason' | 'latest_category' | 'initial_category' | 'previous_plans'>[]>();
+  for (const r of storedPlans) plansOf.set(r.child_id, [...(plansOf.get(r.child_id) ?? []), r]);
+  const childIdOf = new Map<string, string>();
+
+  for (const c of file.children) {
+    const found = byLaId.get(c.laChildId);
+    const wanted: Record<string, unknown> = {};
+    if (c.firstName !== undefined) wanted.first_name = c.firstName;
+    if (c.lastName !== undefined) wanted.last_name = c.lastName;
+    if (c.dateOfBirth !== undefined) wanted.date_of_birth = c.dateOfBirth;
+    if (c.expectedDateOfBirth !== undefined) wanted.expected_date_of_birth = c.expectedDateOfBirth;
+    if (c.sex !== undefined) wanted.sex = c.sex;
+    if (c.upn !== undefined) wanted.upn = c.upn;
+    if (c.ethnicity !== undefined) wanted.ethnicity = c.ethnicity;
+    if (c.areaId !== undefined) wanted.area_id = c.areaId;
+    if (c.teamId !== undefined) wanted.team_id = c.teamId;
+    if (found) {
+      await update(trx, 'children', found.id, pid, changes(found, wanted), counts);
+      childIdOf.set(c.laChildId, found.id);
+    } else {
+      if (c.dateOfBirth === undefined && c.expectedDateOfBirth === undefined) {
+        problem(c.line, 'date_of_birth', `the child ${c.laChildId} is new to Assure and needs a date of birth (or an expected date of birth)`);
+        continue;
+      }
+      const row = await trx
+        .insertInto('children')
+        .values({ partnership_id: pid, la_child_id: c.laChildId, first_name: 'Child', last_name: c.laChildId, created_by: createdBy, ...wanted })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      childIdOf.set(c.laChildId, row.id);
+      counts.created++;
+    }
+    counts.children++;
+    await ctx.accessLog.record(trx, ctx.actor, { action: 'import', recordType: 'child', recordId: childIdOf.get(c.laChildId)!, subjectId: childIdOf.get(c.laChildId)!, details: { source: 'children-csv', created: !found } });
+  }
+
+  // Ended plans first, so a file may end the open plan Assure holds and start the next
+  const plans = [...file.plans].sort((a, b) => Number(a.endedOn === null) - Number(b.endedOn === null) || a.startedOn.localeCompare(b.startedOn));
+  for (const p of plans) {
+    const childId = childIdOf.get(p.laChildId);
+    if (!childId) continue;
+    const mine = plansOf.get(childId) ?? [];
+    plansOf.set(childId, mine);
+    const found = mine.find((r) => r.started_on === p.startedOn);
+    if (found) {
+      const wanted: Record<string, unknown> = { latest_category: p.latestCategory };
+      if (p.initialCategory) wanted.initial_category = p.initialCategory;
+      if (p.previousPlans !== undefined) wanted.previous_plans = p.previousPlans;
+      // An end date is added or corrected, never cleared (the plan may have ended in Assure since)
+      if (p.endedOn && found.ended_on !== p.endedOn) {
+        wanted.ended_on = p.endedOn;
+        if (!found.end_reason) wanted.end_reason = CSV_END_REASON;
+      }
+      const diff = changes(found, wanted);
+      await update(trx, 'cp_plans', found.id, pid, diff, counts);
+      Object.assign(found, diff);
+    } else {
+      const open = mine.find((r) => r.ended_on === null);
+      if (!p.endedOn && open) {
+        problem(p.line, 'plan_start', `the child ${p.laChildId} already has an open plan in Assure, started ${open.started_on}: end it (a row with that plan_start and a plan_end) before starting another`);
+        continue;
+      }
+      const overlapping = mine.find((r) => r.started_on < (p.endedOn ?? '9999-12-31') && (r.ended_on === null || r.ended_on > p.startedOn));
+      if (overlapping) {
+        problem(p.line, 'plan_start', `the child ${p.laChildId} has a plan in Assure from ${overlapping.started_on}${overlapping.ended_on ? ` to ${overlapping.ended_on}` : ''} that this plan overlaps`);
+        continue;
+      }
+      const row = await trx
+        .insertInto('cp_plans')
+        .values({
+          partnership_id: pid,
+          child_id: childId,
+          created_by: createdBy,
+          started_on: p.startedOn,
+          ended_on: p.endedOn,
+          initial_category: p.initialCategory ?? p.latestCategory,
+          latest_category: p.latestCategory,
+          previous_plans: p.previousPlans ?? 0,
+          end_reason: p.endedOn ? CSV_END_REASON : null,
+        })
+        .returning(['id'])
+        .executeTakeFirstOrThrow();
+      mine.push({ id: row.id, started_on: p.startedOn, ended_on: p.endedOn, end_reason: p.endedOn ? CSV_END_REASON : null, latest_category: p.latestCategory, initial_category: p.initialCategory ?? p.latestCategory, previous_plans: p.previousPlans ?? 0 });
+      counts.created++;
+    }
+    counts.plans++;
+  }
+  if (problems.length) throw new ChildrenCsvError(problems.sort((a, b) => a.line - b.line).slice(0, 20));
 }
 
 interface ChildContext {

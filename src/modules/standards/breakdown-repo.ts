@@ -87,6 +87,9 @@ export async function drillCount(q: Q, scope: Scope, f: DrillFilter): Promise<nu
   return Number(row.n);
 }
 
+/** The most children a drill-down export holds (the page lists 500). */
+export const EXPORT_LIMIT = 100_000;
+
 /** The children behind a number that the actor may see (visibleChildren), most pressing due date first. */
 export async function drillChildren(q: Q, actor: Actor, scope: Scope, f: DrillFilter, limit = 500) {
   return drillBase(q)

@@ -304,10 +304,56 @@ describe('exports', () => {
     }
   });
 
+  it('the drill-down downloads the children it lists, with the same figure, access-logged', async () => {
+    const q = await signedIn('manager');
+    const url = `/standards/icpc-timescale?team=${f.teams.north}`;
+    const page = await q.get(url);
+    expect(page.body).toContain(`href="/standards/icpc-timescale/children.csv?team=${f.teams.north}"`);
+    const listed = [...page.body.matchAll(/href="\/children\/([0-9a-f-]{36})\/standards/g)].map((m) => m[1]);
+    expect(listed.length).toBe(2);
+    const csvRes = await q.get(`/standards/icpc-timescale/children.csv?team=${f.teams.north}`);
+    expect(csvRes.statusCode).toBe(200);
+    expect(csvRes.headers['content-disposition']).toContain('practice-standard-icpc-timescale.csv');
+    const csv = parseCsv(csvRes.body);
+    expect(csv[0]).toEqual(['Standard', 'LA child ID', 'First name', 'Last name', 'Status', 'Due', 'Reason', 'Area', 'Team', 'Lead practitioner', 'Lead practitioner’s agency']);
+    expect(csv.slice(1).map((r) => `${r[2]} ${r[3]}: ${r[4]}`).sort()).toEqual(['Alpha Breakdown: Met', 'Bravo Breakdown: Met late']);
+    expect(csv.slice(1).every((r) => r[0] === ICPC && r[8] === 'Safeguarding North')).toBe(true);
+    const la = await t.database.db.selectFrom('children').select(['id', 'la_child_id']).where('id', 'in', listed as string[]).execute();
+    expect(csv.slice(1).map((r) => r[1]).sort()).toEqual(la.map((c) => c.la_child_id).sort());
+
+    const xRes = await q.get(`/standards/icpc-timescale/children.xlsx?team=${f.teams.north}`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xRes.rawPayload as unknown as ExcelJS.Buffer);
+    const rows: string[][] = [];
+    wb.getWorksheet('Children')!.eachRow((row) => rows.push(Array.from(row.values as unknown[]).slice(1).map((v) => (v == null ? '' : String(v)))));
+    expect(rows.map((r) => r.concat(Array(csv[0]!.length - r.length).fill('')))).toEqual(csv);
+    const about = new Map<string, unknown>();
+    wb.getWorksheet('About')!.eachRow((row) => about.set(String(row.getCell(1).value), row.getCell(2).value));
+    expect(about.get('Children behind the figure')).toBe(2);
+    expect(about.get('Team')).toBe('Safeguarding North');
+    expect(page.body).toContain('<strong>2</strong> children');
+
+    // The QA lead may see the figure but not the child: counted, not listed
+    const qa = await signedIn('qa');
+    const health = await qa.get(`/standards/icpc-timescale/children.xlsx?agency=${f.agencies.health}`);
+    const wb2 = new ExcelJS.Workbook();
+    await wb2.xlsx.load(health.rawPayload as unknown as ExcelJS.Buffer);
+    expect(wb2.getWorksheet('Children')!.rowCount).toBe(1);
+    const about2 = new Map<string, unknown>();
+    wb2.getWorksheet('About')!.eachRow((row) => about2.set(String(row.getCell(1).value), row.getCell(2).value));
+    expect(about2.get('Children behind the figure')).toBe(1);
+    expect(about2.get('Of them, not listed (records you may not open)')).toBe(1);
+
+    const logged = await t.database.db.selectFrom('access_log').select(['subject_id', 'record_type']).where('action', '=', 'export').where('user_id', '=', f.users.manager!.id).execute();
+    expect(logged.filter((l) => l.record_type === 'standards').map((l) => String(l.subject_id)).sort()).toEqual([...(listed as string[]), ...(listed as string[])].sort());
+  });
+
   it('the exports are for the same people as the page', async () => {
     const w = await signedIn('worker');
     expect((await w.get('/standards.csv')).statusCode).toBe(403);
     expect((await w.get('/standards.xlsx')).statusCode).toBe(403);
+    expect((await w.get('/standards/icpc-timescale/children.csv')).statusCode).toBe(403);
+    expect((await w.get('/standards/icpc-timescale/children.xlsx')).statusCode).toBe(403);
   });
 });
 

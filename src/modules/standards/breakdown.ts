@@ -119,6 +119,19 @@ export class StandardsBreakdown {
   }
 
   /**
+   * The drill-down as a file: the same children the page lists (those behind the number that the
+   * person may see; the figure counts the rest too), every one access-logged as exported.
+   */
+  async drillExport(actor: Actor, filter: brepo.DrillFilter) {
+    const scope = scopeOf(actor);
+    const definition = await this.definition(actor, filter.key);
+    const groups = await this.groupNames(actor, filter);
+    const count = await brepo.drillCount(this.standards.db, scope, filter);
+    const children = await this.standards.exportList(actor, (trx) => brepo.drillChildren(trx, actor, scope, filter, brepo.EXPORT_LIMIT), { export: 'standard', key: filter.key });
+    return { definition, filter, groups, count, children, hidden: count - children.length };
+  }
+
+  /**
    * One standard's compliance at each of the last 12 month-ends, for the children in scope (and in the
    * group filtered on, placed by where they are now): each child's facts loaded once, evaluated 12 times.
    */

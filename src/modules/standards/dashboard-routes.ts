@@ -14,7 +14,7 @@ import { barChartSvg, lineChartSvg } from '../../lib/charts.js';
 import { STANDARD_KEYS } from './definitions.js';
 import { STATUS_LABELS, STATUS_TAGS } from './labels.js';
 import { STATUSES, type Status } from './engine.js';
-import { type Cell, toCsv, toXlsx } from '../../lib/tabular.js';
+import { type Cell, toCsv, toWorkbook, toXlsx } from '../../lib/tabular.js';
 import type { Counts, StandardsService } from './service.js';
 
 /** The dashboard's columns, most pressing first. */
@@ -58,6 +58,48 @@ export function exportRows(d: Dashboard): Cell[][] {
     for (const g of d.groups) rows.push(line(g.name, s.byGroup[g.id]!));
   }
   return rows;
+}
+
+type Drill = Awaited<ReturnType<StandardsBreakdown['drill']>>;
+
+/** The drill-down's children as rows (the CSV and the XLSX): one row per child, as the page lists them. */
+export function drillRows(d: Pick<Drill, 'definition' | 'children'>): Cell[][] {
+  const header: Cell[] = ['Standard', 'LA child ID', 'First name', 'Last name', 'Status', 'Due', 'Reason', 'Area', 'Team', 'Lead practitioner', 'Lead practitioner’s agency'];
+  return [
+    header,
+    ...d.children.map((c): Cell[] => [
+      d.definition.name,
+      c.la_child_id,
+      c.first_name,
+      c.last_name,
+      STATUS_LABELS[c.status as Status],
+      c.due_on,
+      c.reason,
+      c.area_name ?? 'No area',
+      c.team_name,
+      c.lead_name,
+      c.agency_name,
+    ]),
+  ];
+}
+
+/** What the figure is (the workbook's second sheet): the standard, the filter, the count and how many are not listed. */
+function drillAbout(d: Drill): Cell[][] {
+  return [
+    ['About this download', ''],
+    ['Standard', d.definition.name],
+    ['What it checks', d.definition.checks],
+    ...d.groups.map((g): Cell[] => [BREAKDOWN_LABELS[g.by], g.name]),
+    ...(d.filter.status ? [['Status', STATUS_LABELS[d.filter.status]] as Cell[]] : []),
+    ['Children behind the figure', d.count],
+    ['Of them, not listed (records you may not open)', d.hidden],
+  ];
+}
+
+function drillQueryString(key: string, q: Record<string, string | undefined>): string {
+  const href = drillHref(key, { area: q.area, team: q.team, agency: q.agency }, (q.status as Status | undefined) ?? null);
+  const i = href.indexOf('?');
+  return i < 0 ? '' : href.slice(i);
 }
 
 export function standardsDashboardRoutes(app: FastifyInstance, standards: StandardsService): void {
@@ -134,9 +176,45 @@ export function standardsDashboardRoutes(app: FastifyInstance, standards: Standa
         const s = new URLSearchParams(d.groups.map((g): [string, string] => [g.by, g.id])).toString();
         return s ? `?${s}` : '';
       })()}`,
+      exports: {
+        csv: `/standards/${encodeURIComponent(key)}/children.csv${drillQueryString(key, q)}`,
+        xlsx: `/standards/${encodeURIComponent(key)}/children.xlsx${drillQueryString(key, q)}`,
+      },
       labels,
       backLink: { href: `/standards?by=${by}`, text: 'Practice standards' },
     });
+  });
+
+  const drillExportOf = async (req: FastifyRequest) => {
+    const actor = requireActor(req, ...ROLES);
+    const { key } = parse(keyParams, req.params);
+    const q = parse(drillQuery, req.query);
+    const d = await breakdown.drillExport(actor, { key, area: q.area, team: q.team, agency: q.agency, status: q.status });
+    const name = `${key}${q.status ? `-${q.status}` : ''}`.replace(/[^a-z0-9-]/gi, '');
+    return { d, name };
+  };
+
+  app.get('/standards/:key/children.csv', async (req, reply) => {
+    const { d, name } = await drillExportOf(req);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="practice-standard-${name}.csv"`)
+      .header('cache-control', 'no-store')
+      .send(toCsv(drillRows(d)));
+  });
+
+  app.get('/standards/:key/children.xlsx', async (req, reply) => {
+    const { d, name } = await drillExportOf(req);
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="practice-standard-${name}.xlsx"`)
+      .header('cache-control', 'no-store')
+      .send(
+        await toWorkbook([
+          { name: 'Children', rows: drillRows(d), widths: [40, 14, 16, 16, 14, 12, 30, 16, 24, 24, 24] },
+          { name: 'About', rows: drillAbout(d), widths: [44, 60] },
+        ]),
+      );
   });
 
   app.get('/standards/:key/trend', async (req, reply) => {

@@ -107,6 +107,11 @@ export class StandardsService {
     return this.records.db;
   }
 
+  /** Children's standards read out as a file: every child in it access-logged (as exported), in one transaction. */
+  exportList<T extends { id: string }>(actor: Actor, read: (trx: Trx) => Promise<T[]>, details: Record<string, unknown>): Promise<T[]> {
+    return this.records.exportList(actor, 'standards', read, details);
+  }
+
   today(): string {
     return londonDate(this.records.clock.now());
   }
