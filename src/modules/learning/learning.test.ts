@@ -254,6 +254,48 @@ describe('learning reviews, team responses and measured action plans', () => {
     expect(page.body).toMatch(/Recommendation 1<\/h3>\s*<div class="govuk-summary-card__actions"><strong class="govuk-tag govuk-tag--green">\s*Impact shown/);
   });
 
+  it('an agency row measured by an audit question takes its baseline from the latest audit, and moves with the next one', async () => {
+    const qa = agents.qa!;
+    await qa.get('/learning/actions/new');
+    const fields = {
+      level: 'agency',
+      agencyId: f.agencies.csc!,
+      ownerId: f.users.manager!.id,
+      reviewId: reviewId,
+      what: 'Core group chairs trained',
+      who: 'Principal social worker',
+      ...dateFields('dueOn', '2027-03-31'),
+      doneWhen: 'Training register',
+      workedWhen: 'The next audit finds more first core groups chaired by a manager',
+      measureKind: 'audit',
+      measureQuestion: 'core-group-thematic|manager_first_core_group|Yes',
+      measureScope: `area:${f.areas.North!}`,
+      measureTarget: '40',
+    };
+    const refused = await qa.post('/learning/actions/new', { ...fields, measureQuestion: 'core-group-thematic|manager_first_core_group|Perhaps' });
+    expect(refused.statusCode).toBe(400);
+    expect(errorSummary(refused.body)).toContain('Select an audit question and answer from the list');
+    const made = await qa.post('/learning/actions/new', fields);
+    expect(made.statusCode).toBe(303);
+    const id = made.headers.location!.match(/actions\/([0-9a-f-]{36})/)![1]!;
+    // North holds seed 003's West (13 of 60 chaired by a manager) and North (4 of 16) quadrants: 17 of 76
+    const row = await t.database.db.selectFrom('learning_actions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ level: 'agency', agency_id: f.agencies.csc, owner_user_id: f.users.manager!.id, baseline: 22.4, baseline_cases: 76, target: 40 });
+    // A later audit with the same tool: 38 of 76 first core groups in North chaired by a manager
+    const later = seed003Cases().map((c, i) => ({ ...c, area: c.area === 'West' || c.area === 'North' ? 'North' : 'South', answers: { ...c.answers, manager_first_core_group: i % 2 === 0 ? 'Yes' : 'No' } }));
+    const qaActor = userActor(await t.database.db.selectFrom('users').selectAll().where('id', '=', f.users.qa!.id).executeTakeFirstOrThrow());
+    t.clock.advance(60_000);
+    await new AuditsService(t.database.db, t.clock, new AccessLogService(t.database.db, t.clock)).importAudit(qaActor, { toolKey: 'core-group-thematic', title: 'Core groups 2027', csv: toAuditCsv(CORE_GROUP_THEMATIC, later) });
+    const page = await agents.manager!.get(`/learning/actions/${id}`);
+    expect(page.body).toContain('Baseline 22.4% · target 40% · now 50% (76 cases)');
+    expect(page.body).toContain('Target reached');
+    // The agency's team manager may record progress on it; a practitioner of the agency may not
+    await agents.manager!.get(`/learning/actions/${id}`);
+    expect((await agents.manager!.post(`/learning/actions/${id}/updates`, { text: 'Two sessions held' })).statusCode).toBe(303);
+    await agents.south!.get(`/learning/actions/${id}`);
+    expect((await agents.south!.post(`/learning/actions/${id}/updates`, { text: 'Not mine' })).statusCode).toBe(403);
+  });
+
   it('the assurance view, its PDF and XLSX carry the same figures', async () => {
     const qa = agents.qa!;
     const page = await qa.get('/learning/assurance');
@@ -270,6 +312,13 @@ describe('learning reviews, team responses and measured action plans', () => {
     expect(recs.getRow(3).getCell(3).value).toBe('No actions yet');
     const pdf = await qa.get('/learning/assurance.pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const keep = path.resolve(import.meta.dirname, '../../../test-results/briefing');
+    mkdirSync(keep, { recursive: true });
+    writeFileSync(path.join(keep, 'assurance.pdf'), pdf.rawPayload);
+    const text = execFileSync('pdftotext', ['-layout', path.join(keep, 'assurance.pdf'), '-'], { encoding: 'utf8' });
+    expect(text).toMatch(/Impact shown\s+1/);
+    expect(text).toMatch(/Managers chair every first core group.*0%\s+50%\s+50%\s+Target reached/s);
+    execFileSync('pdftoppm', ['-png', '-r', '50', path.join(keep, 'assurance.pdf'), path.join(keep, 'assurance')]);
   });
 
   it('the API lists the rows with their measures, filtered, and reads a review', async () => {
@@ -279,7 +328,7 @@ describe('learning reviews, team responses and measured action plans', () => {
     const done = (await get('/api/v1/learning/actions?status=done')).json() as { items: { what: string; measure: { current: number; direction: string } | null }[] };
     expect(done.items).toEqual([expect.objectContaining({ what: 'Managers chair every first core group', measure: expect.objectContaining({ baseline: 0, target: 50, current: 50, cases: 2, direction: 'reached' }) })]);
     const open = (await get('/api/v1/learning/actions?status=open')).json() as { items: { what: string }[] };
-    expect(open.items.map((i) => i.what)).toEqual(['Ask absent partners for reports']);
+    expect(open.items.map((i) => i.what)).toEqual(['Ask absent partners for reports', 'Core group chairs trained']);
     expect((await get('/api/v1/learning/actions?status=finished')).statusCode).toBe(400);
     const review = (await get(`/api/v1/learning/reviews/${reviewId}`)).json() as { status: string; recommendations: { status: string }[]; teams: { responded: boolean }[] };
     expect(review).toMatchObject({ status: 'published', recommendations: [{ status: 'impact-shown' }, { status: 'no-actions' }], teams: [{ responded: true }, { responded: true }] });
