@@ -35,6 +35,8 @@ import { notificationsApiRoutes, notificationsRoutes } from './modules/notificat
 import { AuditConduct } from './modules/audits/conduct.js';
 import { AuditsService } from './modules/audits/service.js';
 import { auditsApiRoutes, auditsRoutes } from './modules/audits/routes.js';
+import { RetentionService } from './modules/retention/service.js';
+import { retentionApiRoutes, retentionRoutes } from './modules/retention/routes.js';
 import { homeRoutes } from './modules/home/routes.js';
 import { PartnershipService } from './modules/partnership/service.js';
 import { partnershipApiRoutes, partnershipRoutes } from './modules/partnership/routes.js';
@@ -100,6 +102,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   const notifications = new NotificationsService(db, clock);
   const audits = new AuditsService(db, clock, accessLog);
   const auditConduct = new AuditConduct(db, clock, accessLog, audits);
+  const retention = new RetentionService(db, clock, accessLog, (trx, childId) => standards.reevaluate(trx, childId));
 
   // Web plumbing
   await registerSecurity(app, config);
@@ -132,6 +135,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   await importsRoutes(app, imports);
   standardsRoutes(app, standards);
   auditsRoutes(app, audits, auditConduct, clock);
+  retentionRoutes(app, retention);
   notificationsRoutes(app, notifications, { enabled: config.mail.smtpUrl !== null && config.mail.publicUrl !== null });
 
   // API
@@ -150,6 +154,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
       ...standardsApiRoutes(standards),
       ...notificationsApiRoutes(notifications),
       ...auditsApiRoutes(audits, auditConduct),
+      ...retentionApiRoutes(retention),
     ],
     { version, childGate: (actor, childId) => cases.assertCanSee(actor, childId) },
   );

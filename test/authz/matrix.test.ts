@@ -15,6 +15,7 @@ import { PartnershipService } from '../../src/modules/partnership/service.js';
 import { insertImportRun } from '../../src/modules/imports/repository.js';
 import { AuditConduct } from '../../src/modules/audits/conduct.js';
 import { AuditsService } from '../../src/modules/audits/service.js';
+import { RetentionService } from '../../src/modules/retention/service.js';
 import { type Agent, buildTestApp, type TestApp } from '../support/app.js';
 import { makeChildOnPlan } from '../support/child-on-plan.js';
 import { type Fixture, makePartnership, PASSWORD } from '../support/factories.js';
@@ -103,6 +104,17 @@ const RULES: Record<string, Rule> = {
   'GET /imports/:id/report.csv': ADMIN,
   'GET /imports/:id/report.json': ADMIN,
   'GET /api/v1/access-log': r(['qa', 'admin']),
+  // Retention: the narrow exception where an admin sees closed records (by case reference only) and decides them
+  'GET /admin/retention': ADMIN,
+  'GET /admin/retention/rule': ADMIN,
+  'POST /admin/retention/rule': ADMIN,
+  'GET /admin/retention/:id/anonymise': ADMIN,
+  'POST /admin/retention/:id/anonymise': ADMIN,
+  'GET /admin/retention/:id/keep': ADMIN,
+  'POST /admin/retention/:id/keep': ADMIN,
+  'GET /api/v1/retention/reviews': ADMIN,
+  'POST /api/v1/retention/reviews/:id/anonymise': ADMIN,
+  'POST /api/v1/retention/reviews/:id/keep': ADMIN,
 
   // Lists and queues: anyone signed in; what they contain is checked below
   'GET /children': r(SIGNED_IN),
@@ -413,6 +425,16 @@ beforeAll(async () => {
   ids.auditCase = (await db.selectFrom('audit_cases').select('id').where('audit_id', '=', planned.id).where('child_id', '=', child.childId).executeTakeFirstOrThrow()).id;
   ids.reportAudit = (await auditsSvc.importAudit(qa, { toolKey: 'cp-multi-agency', title: 'Imported audit', csv: 'case_ref,area,overall\nA1,North,Good\n' })).id;
 
+  // Retention: a record closed in 2011 of a child born in 1980, due for review
+  const closed = await db
+    .insertInto('children')
+    .values({ partnership_id: f.partnershipId, la_child_id: 'MATRIX-CLOSED', first_name: 'Closed', last_name: 'Matrixchild', date_of_birth: '1980-01-01', created_at: '2010-01-01T00:00:00Z' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.insertInto('cp_plans').values({ partnership_id: f.partnershipId, child_id: closed.id, started_on: '2010-01-01', ended_on: '2011-01-01', initial_category: 'NEG', latest_category: 'NEG', previous_plans: 0 }).execute();
+  await new RetentionService(db, t.clock, accessLog).markDue(systemActor(f.partnershipId, 'test'));
+  ids.retentionReview = (await db.selectFrom('retention_reviews').select('id').where('child_id', '=', closed.id).executeTakeFirstOrThrow()).id;
+
   for (const who of WHO) {
     const a = t.agent();
     if (who === 'signedOut') await a.get('/sign-in');
@@ -435,6 +457,7 @@ function concrete(method: string, url: string): string {
   else if (forApiOrPage.startsWith('/admin/agencies/:id') || forApiOrPage.startsWith('/agencies/:id')) u = u.replace(':id', f.agencies.school!);
   else if (forApiOrPage.startsWith('/admin/users/:id') || forApiOrPage.startsWith('/users/:id')) u = u.replace(':id', users.auditor!);
   else if (url.startsWith('/imports/:id')) u = u.replace(':id', ids.importRun!);
+  else if (forApiOrPage.startsWith('/admin/retention/:id') || forApiOrPage.startsWith('/retention/reviews/:id')) u = u.replace(':id', ids.retentionReview!);
   else if (/^\/audits\/:id\/(report|responses)/.test(forApiOrPage)) u = u.replace(':id', ids.reportAudit!);
   else if (forApiOrPage.startsWith('/audits/:id')) u = u.replace(':id', ids.audit!).replace(':caseId', ids.auditCase!);
   else if (url.includes('tokens/:id')) u = u.replace(':id', url.startsWith('/api/') ? ids.tokenApi! : ids.tokenPage!);
@@ -521,6 +544,15 @@ describe('lists and search leave out what a person may not see', () => {
       expect(problems.join('; ')).toBe('');
     });
   }
+
+  it('/admin/retention and its API show the admin a closed record by case reference, never its name', async () => {
+    for (const url of ['/admin/retention', '/api/v1/retention/reviews', `/admin/retention/${ids.retentionReview}/anonymise`, `/admin/retention/${ids.retentionReview}/keep`]) {
+      const res = await call('admin', 'GET', url);
+      expect(res.statusCode, url).toBe(200);
+      expect(res.body, url).not.toMatch(/Matrixchild|MATRIX-CLOSED|1980/);
+    }
+    expect((await call('admin', 'GET', '/admin/retention')).body).toMatch(/R-[0-9A-F]{8}/);
+  });
 
   it('/team shows a manager their team’s children only', async () => {
     expect((await call('manager', 'GET', '/team')).body).toContain(CHILD_NAME);
