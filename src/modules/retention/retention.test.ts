@@ -17,6 +17,9 @@ import { AuditConduct } from '../audits/conduct.js';
 import { AuditsService } from '../audits/service.js';
 import { AuthService, userActor } from '../auth/service.js';
 import { ChildRecords } from '../cases/record.js';
+import { familyMemberSchema } from '../cases/schemas.js';
+import { CasesService } from '../cases/service.js';
+import { parse } from '../../lib/validation.js';
 import { StandardsService } from '../standards/service.js';
 import { caseReference } from './rule.js';
 import { RetentionConflict, RetentionService } from './service.js';
@@ -219,6 +222,21 @@ describe('anonymising', () => {
     // Never due again
     expect((await svc.markDue(systemActor(f.partnershipId, 'test'))).marked).toBe(0);
     expect(await dueReview(ids.named!)).toBeUndefined();
+  });
+
+  it('leaves the anonymised record readable by its lead and closed to changes', async () => {
+    const db = t.database.db;
+    const lead = userActor(await db.selectFrom('users').selectAll().where('id', '=', f.users.worker!.id).executeTakeFirstOrThrow());
+    const cases = new CasesService(new ChildRecords(db, t.clock, new AccessLogService(db, t.clock)));
+    const seen = await cases.overview(lead, ids.named!);
+    expect(seen.child.first_name).toBe('Anonymised');
+    const leadAgent = t.agent();
+    expect((await leadAgent.signIn(f.users.worker!.email, PASSWORD)).statusCode).toBe(303);
+    const page = await leadAgent.get(`/children/${ids.named}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('This record was anonymised on 10 January 2034');
+    await expect(cases.addFamilyMember(lead, ids.named!, parse(familyMemberSchema, { name: PARENT, relationship: 'mother', livesWithChild: 'yes', parentalResponsibility: 'yes' }))).rejects.toMatchObject({ status: 409 });
+    expect(await whereFound(LAST)).toEqual([]);
   });
 
   it('refuses a record opened again since it was marked, and changes nothing', async () => {
