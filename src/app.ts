@@ -37,6 +37,8 @@ import { AuditsService } from './modules/audits/service.js';
 import { auditsApiRoutes, auditsRoutes } from './modules/audits/routes.js';
 import { LearningService } from './modules/learning/service.js';
 import { learningApiRoutes, learningRoutes } from './modules/learning/routes.js';
+import { RetentionService } from './modules/retention/service.js';
+import { retentionApiRoutes, retentionRoutes } from './modules/retention/routes.js';
 import { homeRoutes } from './modules/home/routes.js';
 import { PartnershipService } from './modules/partnership/service.js';
 import { partnershipApiRoutes, partnershipRoutes } from './modules/partnership/routes.js';
@@ -103,6 +105,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   const audits = new AuditsService(db, clock, accessLog);
   const auditConduct = new AuditConduct(db, clock, accessLog, audits);
   const learning = new LearningService(db, clock, audits, standards);
+  const retention = new RetentionService(db, clock, accessLog, (trx, childId) => standards.reevaluate(trx, childId));
 
   // Web plumbing
   await registerSecurity(app, config);
@@ -136,6 +139,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   standardsRoutes(app, standards);
   auditsRoutes(app, audits, auditConduct, clock);
   learningRoutes(app, learning);
+  retentionRoutes(app, retention);
   notificationsRoutes(app, notifications, { enabled: config.mail.smtpUrl !== null && config.mail.publicUrl !== null });
 
   // API
@@ -155,6 +159,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
       ...notificationsApiRoutes(notifications),
       ...auditsApiRoutes(audits, auditConduct),
       ...learningApiRoutes(learning),
+      ...retentionApiRoutes(retention),
     ],
     { version, childGate: (actor, childId) => cases.assertCanSee(actor, childId) },
   );

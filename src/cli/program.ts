@@ -12,6 +12,7 @@ import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerPartnership } from './partnership.js';
 import { registerReminders } from './reminders.js';
+import { registerRetention } from './retention.js';
 import { registerSeed } from './seed.js';
 import { registerStandards } from './standards.js';
 import { registerTeam } from './team.js';
@@ -71,5 +72,6 @@ export function buildProgram(output?: { writeOut(s: string): void; writeErr(s: s
   registerImport(program);
   registerReminders(program);
   registerBackup(program);
+  registerRetention(program);
   return program;
 }

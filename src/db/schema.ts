@@ -191,6 +191,8 @@ export interface ChildrenTable extends Common {
   school_name: string | null;
   school_dsl_name: string | null;
   school_dsl_contact: string | null;
+  /** Set when the record was anonymised under the partnership's retention rule (migration 011). */
+  anonymised_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface FamilyMembersTable extends Common {
@@ -503,6 +505,8 @@ export interface Database {
   audit_answers: AuditAnswersTable;
   audit_themes: AuditThemesTable;
   audit_theme_tags: AuditThemeTagsTable;
+  retention_rules: RetentionRulesTable;
+  retention_reviews: RetentionReviewsTable;
   learning_reviews: LearningReviewsTable;
   review_recommendations: ReviewRecommendationsTable;
   briefing_recipients: BriefingRecipientsTable;
@@ -725,6 +729,37 @@ export interface LearningActionUpdatesTable {
   text: string;
   evidence: string | null;
   created_at: CreatedAt;
+}
+
+// Retention of closed records (migration 011)
+
+export const RETENTION_STATUSES = ['due', 'anonymised', 'kept', 'withdrawn'] as const;
+export type RetentionStatus = (typeof RETENTION_STATUSES)[number];
+
+export interface RetentionRulesTable {
+  partnership_id: string;
+  years_after_closure: number;
+  /** The age the child must have reached before the record is reviewed; null: no minimum. */
+  minimum_age: number | null;
+  updated_by: string | null;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface RetentionReviewsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  child_id: string;
+  status: Generated<RetentionStatus>;
+  closed_on: DateString;
+  due_on: DateString;
+  marked_at: Generated<Date>;
+  reason: string | null;
+  review_again_on: DateString | null;
+  decided_by: string | null;
+  decided_by_actor: string | null;
+  decided_at: Timestamp | null;
+  version: Generated<number>;
 }
 
 export type Partnership = Selectable<PartnershipsTable>;

@@ -1,7 +1,8 @@
 /**
  * Housekeeping while the server runs: expired sessions are removed hourly, and the embedded
  * database (which has no autovacuum) is vacuumed and analysed daily, and every child's practice
- * standards are re-evaluated daily (statuses move with the date). Timers never keep the
+ * standards are re-evaluated daily (statuses move with the date), and closed records due for review
+ * under each partnership's retention rule are marked daily. Timers never keep the
  * process alive and stop when the app closes.
  */
 import { sql } from 'kysely';
@@ -12,6 +13,7 @@ import { systemClock } from '../lib/clock.js';
 import { AccessLogService } from '../modules/access-log/service.js';
 import { ChildRecords } from '../modules/cases/record.js';
 import { StandardsService } from '../modules/standards/service.js';
+import { RetentionService } from '../modules/retention/service.js';
 import type { ReminderService } from '../modules/notifications/reminders.js';
 
 const HOUR = 3_600_000;
@@ -28,9 +30,12 @@ export function startMaintenance(database: DatabaseHandle, auth: AuthService, lo
   };
   // Practice standards move with the date (due becomes overdue), so every child is re-evaluated daily
   const standards = new StandardsService(new ChildRecords(database.db, systemClock, new AccessLogService(database.db, systemClock)));
+  const retention = new RetentionService(database.db, systemClock, new AccessLogService(database.db, systemClock));
   const timers = [
     setInterval(() => void run('prune-sessions', () => auth.pruneSessions()), HOUR),
     setInterval(() => void run('standards-recompute', () => standards.recomputeAll()), 24 * HOUR),
+    // Closed records become due for review under each partnership's retention rule
+    setInterval(() => void run('retention-mark', () => retention.markAllDue()), 24 * HOUR),
     // Reminder digests: checked hourly, sent from the configured hour, at most once a day (or week) each
     ...(reminders?.enabled ? [setInterval(() => void run('reminders', () => reminders.sendDue()), HOUR)] : []),
     ...(database.kind === 'embedded' ? [setInterval(() => void run('vacuum-analyze', () => sql`vacuum analyze`.execute(database.db)), 24 * HOUR)] : []),

@@ -18,6 +18,7 @@ import { AuditsService } from '../../src/modules/audits/service.js';
 import { ChildRecords } from '../../src/modules/cases/record.js';
 import { LearningService } from '../../src/modules/learning/service.js';
 import { StandardsService } from '../../src/modules/standards/service.js';
+import { RetentionService } from '../../src/modules/retention/service.js';
 import { type Agent, buildTestApp, type TestApp } from '../support/app.js';
 import { makeChildOnPlan } from '../support/child-on-plan.js';
 import { type Fixture, makePartnership, PASSWORD } from '../support/factories.js';
@@ -111,6 +112,17 @@ const RULES: Record<string, Rule> = {
   'GET /imports/:id/report.csv': ADMIN,
   'GET /imports/:id/report.json': ADMIN,
   'GET /api/v1/access-log': r(['qa', 'admin']),
+  // Retention: the narrow exception where an admin sees closed records (by case reference only) and decides them
+  'GET /admin/retention': ADMIN,
+  'GET /admin/retention/rule': ADMIN,
+  'POST /admin/retention/rule': ADMIN,
+  'GET /admin/retention/:id/anonymise': ADMIN,
+  'POST /admin/retention/:id/anonymise': ADMIN,
+  'GET /admin/retention/:id/keep': ADMIN,
+  'POST /admin/retention/:id/keep': ADMIN,
+  'GET /api/v1/retention/reviews': ADMIN,
+  'POST /api/v1/retention/reviews/:id/anonymise': ADMIN,
+  'POST /api/v1/retention/reviews/:id/keep': ADMIN,
 
   // Lists and queues: anyone signed in; what they contain is checked below
   'GET /children': r(SIGNED_IN),
@@ -464,6 +476,15 @@ beforeAll(async () => {
   await learning.send(qa, ids.review, [f.teams.north!]);
   const worker = userActor(await db.selectFrom('users').selectAll().where('id', '=', users.lead!).executeTakeFirstOrThrow());
   ids.learningAction = await learning.addTeamAction(worker, ids.review, { what: 'Chair rota', who: 'Manager', dueOn: '2026-12-01', doneWhen: 'Rota', workedWhen: 'Chaired', measured: null });
+  // Retention: a record closed in 2011 of a child born in 1980, due for review
+  const closed = await db
+    .insertInto('children')
+    .values({ partnership_id: f.partnershipId, la_child_id: 'MATRIX-CLOSED', first_name: 'Closed', last_name: 'Matrixchild', date_of_birth: '1980-01-01', created_at: '2010-01-01T00:00:00Z' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.insertInto('cp_plans').values({ partnership_id: f.partnershipId, child_id: closed.id, started_on: '2010-01-01', ended_on: '2011-01-01', initial_category: 'NEG', latest_category: 'NEG', previous_plans: 0 }).execute();
+  await new RetentionService(db, t.clock, accessLog).markDue(systemActor(f.partnershipId, 'test'));
+  ids.retentionReview = (await db.selectFrom('retention_reviews').select('id').where('child_id', '=', closed.id).executeTakeFirstOrThrow()).id;
 
   for (const who of WHO) {
     const a = t.agent();
@@ -487,6 +508,7 @@ function concrete(method: string, url: string): string {
   else if (forApiOrPage.startsWith('/admin/agencies/:id') || forApiOrPage.startsWith('/agencies/:id')) u = u.replace(':id', f.agencies.school!);
   else if (forApiOrPage.startsWith('/admin/users/:id') || forApiOrPage.startsWith('/users/:id')) u = u.replace(':id', users.auditor!);
   else if (url.startsWith('/imports/:id')) u = u.replace(':id', ids.importRun!);
+  else if (forApiOrPage.startsWith('/admin/retention/:id') || forApiOrPage.startsWith('/retention/reviews/:id')) u = u.replace(':id', ids.retentionReview!);
   else if (/^\/audits\/:id\/(report|responses)/.test(forApiOrPage)) u = u.replace(':id', ids.reportAudit!);
   else if (forApiOrPage.startsWith('/audits/:id')) u = u.replace(':id', ids.audit!).replace(':caseId', ids.auditCase!);
   else if (forApiOrPage.startsWith('/learning/actions/:id')) u = u.replace(':id', ids.learningAction!);
@@ -599,6 +621,15 @@ describe('lists and search leave out what a person may not see', () => {
       }
     }
     expect(problems.join('; ')).toBe('');
+  });
+
+  it('/admin/retention and its API show the admin a closed record by case reference, never its name', async () => {
+    for (const url of ['/admin/retention', '/api/v1/retention/reviews', `/admin/retention/${ids.retentionReview}/anonymise`, `/admin/retention/${ids.retentionReview}/keep`]) {
+      const res = await call('admin', 'GET', url);
+      expect(res.statusCode, url).toBe(200);
+      expect(res.body, url).not.toMatch(/Matrixchild|MATRIX-CLOSED|1980/);
+    }
+    expect((await call('admin', 'GET', '/admin/retention')).body).toMatch(/R-[0-9A-F]{8}/);
   });
 
   it('/team shows a manager their team’s children only', async () => {

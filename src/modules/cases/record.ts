@@ -8,7 +8,7 @@ import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
-import { ConflictError } from '../../lib/errors.js';
+import { ConflictError, DomainError } from '../../lib/errors.js';
 import { londonDate } from '../../lib/working-days.js';
 import type { AccessLogService, AccessRecord } from '../access-log/service.js';
 import { type ChildAccess, loadChildAccess } from './access.js';
@@ -41,6 +41,8 @@ export class ChildRecords {
   private async run<T>(actor: Actor, childId: string, fallback: Omit<AccessRecord, 'subjectId'>, fn: (s: RecordScope) => Promise<T>, after?: (trx: Trx) => Promise<void>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
       const access = await loadChildAccess(trx, actor, childId);
+      // An anonymised record (retention) is read-only: nothing identifying can be written back into it
+      if (after && access.child.anonymised_at) throw new DomainError('This record was anonymised under the partnership’s retention rule: it cannot be changed', 'anonymised', 409);
       let logged = false;
       const now = this.clock.now();
       const scope: RecordScope = {

@@ -152,7 +152,7 @@ export class CoreGroupsService {
         .values({ ...values, partnership_id: pid, child_id: childId, role: input.role, joined_on: input.joinedOn, created_by: userIdOf(actor) })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await log({ action: 'create', recordType: 'core-group', recordId: row.id, details: { member: values.name, isParent: values.is_parent } });
+      await log({ action: 'create', recordType: 'core-group', recordId: row.id, details: { isParent: values.is_parent } });
       return row.id;
     });
   }
