@@ -13,6 +13,7 @@ import { registerMigrate } from './migrate.js';
 import { registerPartnership } from './partnership.js';
 import { registerReminders } from './reminders.js';
 import { registerSeed } from './seed.js';
+import { registerSso } from './sso.js';
 import { registerStandards } from './standards.js';
 import { registerTeam } from './team.js';
 import { registerToken } from './token.js';
@@ -71,5 +72,6 @@ export function buildProgram(output?: { writeOut(s: string): void; writeErr(s: s
   registerImport(program);
   registerReminders(program);
   registerBackup(program);
+  registerSso(program);
   return program;
 }

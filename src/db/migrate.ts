@@ -8,6 +8,7 @@ import * as m006 from './migrations/006_notifications.js';
 import * as m007 from './migrations/007_portal.js';
 import * as m008 from './migrations/008_views_considered.js';
 import * as m009 from './migrations/009_audits.js';
+import * as m010 from './migrations/010_single_sign_on.js';
 
 /** Migrations are listed here in order; one set serves PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '007_portal': m007,
   '008_views_considered': m008,
   '009_audits': m009,
+  '010_single_sign_on': m010,
 };
 
 /** The table recording which migrations have run (and its lock table). */

@@ -21,13 +21,14 @@ import type { AccessLogService } from '../access-log/service.js';
 import { findUserByEmailForSignIn } from '../partnership/repository.js';
 import { passwordProblem } from './password-policy.js';
 import * as repo from './repository.js';
+import { passwordSignInAllowed } from './sso-repository.js';
 
 export const TOKEN_PREFIX = 'assure_pat_';
 const MINUTE = 60_000;
 
 export type SignInResult =
   | { ok: true; sessionToken: string; secondFactorPending: boolean }
-  | { ok: false; reason: 'invalid' | 'locked' };
+  | { ok: false; reason: 'invalid' | 'locked' | 'single-sign-on-only' };
 
 export interface SignedIn {
   user: User;
@@ -72,9 +73,20 @@ export class AuthService {
       return this.recordFailure(emailHash, user?.partnership_id ?? null, throttle, now);
     }
     await repo.clearThrottle(this.db, emailHash);
+    // Told only after the right password, so the answer says nothing about who has an account
+    if (!(await passwordSignInAllowed(this.db, user.partnership_id))) return { ok: false, reason: 'single-sign-on-only' };
+    return this.startSignedIn(user, userAgent);
+  }
+
+  /**
+   * A session for a user whose identity is already proven (a right password, or the
+   * partnership's single sign-on provider). Someone who turned on two-step verification in
+   * Assure is still asked for the code: the session waits for it.
+   */
+  async startSignedIn(user: User, userAgent: string | null, details?: Record<string, unknown>): Promise<{ ok: true; sessionToken: string; secondFactorPending: boolean }> {
     const secondFactorPending = user.totp_enabled_at !== null;
     const sessionToken = await this.startSession(user, secondFactorPending, userAgent);
-    if (!secondFactorPending) await this.completeSignIn(user);
+    if (!secondFactorPending) await this.completeSignIn(user, details);
     return { ok: true, sessionToken, secondFactorPending };
   }
 
@@ -135,11 +147,11 @@ export class AuthService {
     return token;
   }
 
-  private async completeSignIn(user: User): Promise<void> {
+  private async completeSignIn(user: User, details?: Record<string, unknown>): Promise<void> {
     const now = this.clock.now();
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ last_sign_in_at: now }).where('id', '=', user.id).execute();
-      await this.accessLog.record(trx, userActor(user), { action: 'sign-in', recordType: 'user', recordId: user.id });
+      await this.accessLog.record(trx, userActor(user), { action: 'sign-in', recordType: 'user', recordId: user.id, ...(details ? { details } : {}) });
     });
   }
 
