@@ -78,15 +78,15 @@ export function ssoRoutes(app: FastifyInstance, sso: SsoService, auth: AuthServi
     const actor = requireActor(req, ADMIN);
     const data = await sso.settingsPage(actor);
     const s = data.settings;
-    const saved = s
+    const savedValues = s
       ? { enabled: s.enabled ? 'yes' : 'no', issuerUrl: s.issuer_url, clientId: s.client_id, clientSecretEnv: s.client_secret_env ?? '', matchBy: s.match_by, passwordSignIn: s.password_sign_in ? 'yes' : 'no' }
       : { enabled: 'yes', matchBy: 'email', passwordSignIn: 'yes' };
-    return { title: 'Single sign-on', section: 'admin', ...data, saved, callbackUrl: baseUrl(req, opts.publicUrl) + CALLBACK, backLink: { href: '/admin', text: 'Partnership admin' } };
+    return { title: 'Single sign-on', section: 'admin', ...data, savedValues, callbackUrl: baseUrl(req, opts.publicUrl) + CALLBACK, backLink: { href: '/admin', text: 'Partnership admin' } };
   };
 
   app.get('/admin/sso', async (req, reply) => {
     const page = await settingsPage(req);
-    return reply.page('auth/views/sso-admin.njk', { ...page, values: page.saved });
+    return reply.page('auth/views/sso-admin.njk', { ...page, values: page.savedValues });
   });
 
   app.post('/admin/sso', async (req, reply) => {
