@@ -247,15 +247,13 @@ describe('password sign-in switched off', () => {
     expect((await signInThroughProvider(t.agent(), 'entra-health')).res.statusCode).toBe(303);
   });
 
-  it('comes back on when single sign-on is turned off, or through the break-glass command', async () => {
+  it('comes back on when the partnership turns single sign-on off (the break-glass command has its own test)', async () => {
     await saveSettings({ passwordSignIn: 'no' });
-    const { SsoService } = await import('./sso.js');
-    const { AuthService } = await import('./service.js');
-    const { AccessLogService } = await import('../access-log/service.js');
-    const accessLog = new AccessLogService(t.database.db, t.clock);
-    const sso = new SsoService(t.database.db, t.clock, t.config, new AuthService(t.database.db, t.clock, t.config, accessLog), accessLog);
-    expect(await sso.allowPasswords(f.partnershipId)).toBe(true);
+    expect((await t.agent().signIn(f.users.health!.email, PASSWORD)).statusCode).toBe(400);
+    // Passwords are never off while single sign-on is: a row saying both is read as passwords on
+    await t.database.db.updateTable('sso_settings').set({ enabled: false }).where('partnership_id', '=', f.partnershipId).execute();
     expect((await t.agent().signIn(f.users.health!.email, PASSWORD)).statusCode).toBe(303);
+    await saveSettings();
   });
 });
 

@@ -258,11 +258,6 @@ export class SsoService {
       await this.accessLog.record(trx, actor, { action: 'update', recordType: 'user', recordId: removed.user_id, details: { singleSignOnSubject: 'removed' } });
     });
   }
-
-  /** Break-glass (the CLI): password sign-in on again for a partnership. */
-  async allowPasswords(partnershipId: string): Promise<boolean> {
-    return repo.allowPasswords(this.db, partnershipId, this.clock.now());
-  }
 }
 
 function failureOf(err: unknown): SsoFailure {
