@@ -19,7 +19,7 @@ const ADMIN = 'partnership-admin' as const;
 
 const FAILURES: Record<SsoFailure, { status: number; heading: string; message: string; retry: boolean }> = {
   'not-set-up': { status: 404, heading: 'Single sign-on is not set up', message: 'This partnership does not sign in through an organisation’s account. Sign in with your e-mail address and password, or ask your partnership admin.', retry: false },
-  misconfigured: { status: 503, heading: 'Single sign-on is not working at the moment', message: 'The connection between Assure and your organisation’s sign-in service is not complete. Tell your partnership admin: the client secret named in the settings is not available to the server.', retry: false },
+  misconfigured: { status: 503, heading: 'Single sign-on is not working at the moment', message: 'The connection between Assure and your organisation’s sign-in service is not set up correctly. Tell your partnership admin: check the issuer URL, the client ID and the client secret’s variable on the server.', retry: false },
   'no-attempt': { status: 400, heading: 'Your sign-in has expired', message: 'The sign-in was not started in this browser, or it has already been used. Start again.', retry: true },
   expired: { status: 400, heading: 'Your sign-in has expired', message: 'You took longer than 10 minutes at your organisation’s sign-in service. Start again.', retry: true },
   state: { status: 400, heading: 'You have not been signed in', message: 'The answer from your organisation’s sign-in service does not match the sign-in started in this browser, so it was refused. Start again in this browser.', retry: true },

@@ -48,7 +48,7 @@ beforeAll(async () => {
   op = await startOidcProvider({ redirectUris: [CALLBACK] });
   t = await buildTestApp({
     mail: { smtpUrl: null, from: 'Assure <assure@localhost>', publicUrl: PUBLIC_URL, reminderHour: 7 },
-    sso: { clientSecrets: { OIDC_CLIENT_SECRET_901: op.clientSecret! }, allowHttpIssuers: true },
+    sso: { clientSecrets: { OIDC_CLIENT_SECRET_901: op.clientSecret!, OIDC_CLIENT_SECRET_WRONG: 'not-the-secret-the-provider-gave' }, allowHttpIssuers: true },
   });
   f = await makePartnership(t.database.db, '901');
   other = await makePartnership(t.database.db, '902');
@@ -270,6 +270,22 @@ describe('when the provider cannot be used', () => {
     expect(unknown.statusCode).toBe(404);
     const noAttempt = await t.agent().get('/sign-in/sso/callback?code=abc&state=def');
     expect(noAttempt.statusCode).toBe(400);
+    await saveSettings();
+  });
+
+  it('says the connection is not set up correctly when the issuer URL is not the provider’s own or the secret is wrong', async () => {
+    await saveSettings({ issuerUrl: op.issuer.replace('127.0.0.1', 'localhost') });
+    const mismatch = await t.agent().get(`/sign-in/sso/${f.code}`);
+    expect(mismatch.statusCode).toBe(503);
+    expect(mismatch.body).toContain('is not set up correctly');
+
+    await saveSettings({ clientSecretEnv: 'OIDC_CLIENT_SECRET_WRONG' });
+    op.accounts.set('entra-worker-2', { sub: 'entra-worker-2', email: f.users.worker!.email, emailVerified: true });
+    const a = t.agent();
+    const { res } = await signInThroughProvider(a, 'entra-worker-2');
+    expect(res.statusCode).toBe(503);
+    expect(res.body).toContain('is not set up correctly');
+    expect(a.cookies.has('assure_session')).toBe(false);
     await saveSettings();
   });
 });

@@ -34,7 +34,7 @@ const DISCOVERY_MINUTES = 10;
 
 export type SsoFailure =
   | 'not-set-up' // no provider for this partnership, or single sign-on is off
-  | 'misconfigured' // the client secret's variable is not set on the server
+  | 'misconfigured' // the secret's variable is not set, the issuer URL is not the provider's own, or the provider refuses the client
   | 'no-attempt' // the callback without a sign-in started in this browser (or used already)
   | 'expired'
   | 'state' // the state does not match: another browser's response, or tampered with
@@ -203,7 +203,9 @@ export class SsoService {
       this.discovered.set(key, { at: Date.now(), configuration });
       return configuration;
     } catch (err) {
-      throw new SsoError('provider', partnership, err);
+      // The provider answered, but names itself differently from the issuer URL in the settings
+      const mismatch = err instanceof client.ClientError && (err as { code?: string }).code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED';
+      throw new SsoError(mismatch ? 'misconfigured' : 'provider', partnership, err);
     }
   }
 
@@ -261,6 +263,9 @@ export class SsoService {
 }
 
 function failureOf(err: unknown): SsoFailure {
+  // The provider does not accept Assure's client id or secret
+  if (err instanceof client.ResponseBodyError && (err.error === 'invalid_client' || err.error === 'unauthorized_client')) return 'misconfigured';
+  if (err instanceof client.WWWAuthenticateChallengeError && err.status === 401) return 'misconfigured';
   if (err instanceof client.AuthorizationResponseError || err instanceof client.ResponseBodyError) return 'refused';
   if (err instanceof client.ClientError) {
     const code = (err as { code?: string }).code;
