@@ -101,7 +101,11 @@ export interface SessionsTable {
   last_seen_at: Timestamp;
   expires_at: Timestamp;
   user_agent: string | null;
+  /** How the person proved who they are (migration 010). */
+  sign_in_method: Generated<SignInMethod>;
 }
+
+export type SignInMethod = 'password' | 'single-sign-on';
 
 export interface ApiTokensTable {
   id: Generated<string>;

@@ -43,6 +43,9 @@ const statements = [
     created_at timestamptz not null default now(),
     expires_at timestamptz not null)`,
   `create index sso_attempts_expiry_idx on sso_attempts (expires_at)`,
+
+  // How a session was signed in to: the access log's sign-in row says so, also when it is written after the second factor
+  `alter table sessions add column sign_in_method text not null default 'password' check (sign_in_method in ('password','single-sign-on'))`,
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -50,5 +53,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`alter table sessions drop column if exists sign_in_method`.execute(db);
   for (const t of ['sso_attempts', 'sso_identities', 'sso_settings']) await sql.raw(`drop table if exists ${t} cascade`).execute(db);
 }

@@ -4,6 +4,7 @@
  * refusal (unknown user, unconfirmed address, tampered or replayed state, provider down,
  * password sign-in switched off).
  */
+import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, buildTestApp, type TestApp } from '../../../test/support/app.js';
 import { makePartnership, PASSWORD, type Fixture } from '../../../test/support/factories.js';
@@ -196,6 +197,14 @@ describe('signing in through the provider', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/sign-in/code?next=%2F');
     expect((await a.get('/')).statusCode).toBe(303); // not signed in until the code
+    await a.get('/sign-in/code');
+    const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32('JBSWY3DPEHPK3PXP') }).generate({ timestamp: t.clock.now().getTime() });
+    const done = await a.post('/sign-in/code', { code, next: '/' });
+    expect(done.statusCode, done.body).toBe(303);
+    expect((await a.get('/')).body).toContain('Welcome, qa person 901');
+    // The sign-in is logged once the code is right, still saying how it began
+    const logged = await t.database.db.selectFrom('access_log').select('details').where('user_id', '=', f.users.qa!.id).where('action', '=', 'sign-in').execute();
+    expect(logged.map((l) => l.details)).toContainEqual({ method: 'single-sign-on' });
     await t.database.db.updateTable('users').set({ totp_secret: null, totp_enabled_at: null }).where('id', '=', f.users.qa!.id).execute();
   });
 

@@ -182,7 +182,7 @@ export class SsoService {
       }
     }
     if (!user || user.disabled_at) throw new SsoError('unknown-user', p);
-    const started = await this.auth.startSignedIn(user, userAgent, { method: 'single-sign-on', issuer: settings.issuer_url, matchedBy: settings.match_by });
+    const started = await this.auth.startSignedIn(user, userAgent, { method: 'single-sign-on', details: { issuer: settings.issuer_url, matchedBy: settings.match_by } });
     return { sessionToken: started.sessionToken, secondFactorPending: started.secondFactorPending, next: attempt.next };
   }
 
