@@ -11,6 +11,8 @@ import { AccessLogService } from './modules/access-log/service.js';
 import { accessLogApiRoutes, accessLogRoutes } from './modules/access-log/routes.js';
 import { AuthService } from './modules/auth/service.js';
 import { authApiRoutes, authRoutes } from './modules/auth/routes.js';
+import { SsoService } from './modules/auth/sso.js';
+import { ssoRoutes } from './modules/auth/sso-routes.js';
 import { ChildRecords } from './modules/cases/record.js';
 import { CasesService } from './modules/cases/service.js';
 import { casesApiRoutes, casesRoutes } from './modules/cases/routes.js';
@@ -89,6 +91,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   const db = database.db;
   const accessLog = new AccessLogService(db, clock);
   const auth = new AuthService(db, clock, config, accessLog);
+  const sso = new SsoService(db, clock, config, auth, accessLog);
   const partnership = new PartnershipService(db, clock, accessLog, auth);
   // Every change to a child's record re-evaluates its practice standards in the same transaction
   const records: ChildRecords = new ChildRecords(db, clock, accessLog, (trx, childId): Promise<void> => standards.reevaluate(trx, childId));
@@ -125,7 +128,8 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
 
   // Pages
   homeRoutes(app, partnership);
-  authRoutes(app, auth, { lockoutMinutes: config.signInLockoutMinutes });
+  authRoutes(app, auth, { lockoutMinutes: config.signInLockoutMinutes, ssoPartnerships: () => sso.listForSignIn() });
+  ssoRoutes(app, sso, auth, { publicUrl: config.mail.publicUrl });
   partnershipRoutes(app, partnership);
   accessLogRoutes(app, accessLog);
   casesRoutes(app, cases, partnership);

@@ -50,7 +50,18 @@ export interface Config {
   seedDemo: boolean;
   /** E-mail reminders: off when there is no SMTP server. */
   mail: { smtpUrl: string | null; from: string; publicUrl: string | null; reminderHour: number };
+  /**
+   * Single sign-on: the client secrets, by the name of their environment variable. A partnership's
+   * settings name one of these (never the secret itself). Only variables named OIDC_CLIENT_SECRET_…
+   * are offered, so an admin cannot have another secret of the server (SESSION_SECRET, DATABASE_URL)
+   * sent to a provider of their choosing.
+   */
+  sso: { clientSecrets: Record<string, string>; allowHttpIssuers: boolean };
 }
+
+/** The prefix every environment variable holding an OpenID Connect client secret must have. */
+export const SSO_SECRET_PREFIX = 'OIDC_CLIENT_SECRET_';
+export const SSO_SECRET_NAME = /^OIDC_CLIENT_SECRET_[A-Z0-9_]{1,60}$/;
 
 export class ConfigError extends Error {}
 
@@ -94,5 +105,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     seedDemo: !production && (e.ASSURE_DEMO ?? e.NODE_ENV === 'development'),
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM, publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null, reminderHour: e.REMINDER_HOUR },
+    sso: {
+      clientSecrets: Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => SSO_SECRET_NAME.test(kv[0]) && typeof kv[1] === 'string' && kv[1] !== '')),
+      // A provider over plain http (a provider on this machine, in development and tests) is refused in production.
+      allowHttpIssuers: !production,
+    },
   };
 }

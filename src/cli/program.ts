@@ -14,6 +14,7 @@ import { registerPartnership } from './partnership.js';
 import { registerReminders } from './reminders.js';
 import { registerRetention } from './retention.js';
 import { registerSeed } from './seed.js';
+import { registerSso } from './sso.js';
 import { registerStandards } from './standards.js';
 import { registerTeam } from './team.js';
 import { registerToken } from './token.js';
@@ -73,5 +74,6 @@ export function buildProgram(output?: { writeOut(s: string): void; writeErr(s: s
   registerReminders(program);
   registerBackup(program);
   registerRetention(program);
+  registerSso(program);
   return program;
 }

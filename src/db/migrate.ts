@@ -8,6 +8,7 @@ import * as m006 from './migrations/006_notifications.js';
 import * as m007 from './migrations/007_portal.js';
 import * as m008 from './migrations/008_views_considered.js';
 import * as m009 from './migrations/009_audits.js';
+import * as m010 from './migrations/010_single_sign_on.js';
 import * as m011 from './migrations/011_retention.js';
 import * as m012 from './migrations/012_learning.js';
 import * as m013 from './migrations/013_children_csv_imports.js';
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '007_portal': m007,
   '008_views_considered': m008,
   '009_audits': m009,
+  '010_single_sign_on': m010,
   '011_retention': m011,
   '012_learning': m012,
   '013_children_csv_imports': m013,

@@ -101,7 +101,11 @@ export interface SessionsTable {
   last_seen_at: Timestamp;
   expires_at: Timestamp;
   user_agent: string | null;
+  /** How the person proved who they are (migration 010). */
+  sign_in_method: Generated<SignInMethod>;
 }
+
+export type SignInMethod = 'password' | 'single-sign-on';
 
 export interface ApiTokensTable {
   id: Generated<string>;
@@ -512,6 +516,54 @@ export interface Database {
   briefing_recipients: BriefingRecipientsTable;
   learning_actions: LearningActionsTable;
   learning_action_updates: LearningActionUpdatesTable;
+  sso_settings: SsoSettingsTable;
+  sso_identities: SsoIdentitiesTable;
+  sso_attempts: SsoAttemptsTable;
+}
+
+// Single sign-on (migration 010)
+
+export const SSO_MATCH_BY = ['email', 'subject'] as const;
+export type SsoMatchBy = (typeof SSO_MATCH_BY)[number];
+
+/** A partnership's OpenID Connect provider. The client secret is never stored: only the name of the environment variable holding it. */
+export interface SsoSettingsTable {
+  partnership_id: string;
+  enabled: boolean;
+  issuer_url: string;
+  client_id: string;
+  /** The NAME of the server's environment variable holding the client secret; null for a public client (PKCE alone). */
+  client_secret_env: string | null;
+  match_by: SsoMatchBy;
+  /** false: the partnership's users may not sign in with a password (single sign-on only). */
+  password_sign_in: boolean;
+  updated_by: string | null;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+/** An Assure user linked to a subject (the `sub` claim) at a provider. */
+export interface SsoIdentitiesTable {
+  id: Generated<string>;
+  partnership_id: string;
+  user_id: string;
+  issuer_url: string;
+  subject: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+}
+
+/** A sign-in sent to the provider and not yet back: looked up by the SHA-256 of the browser's cookie, used once. */
+export interface SsoAttemptsTable {
+  id_hash: string;
+  partnership_id: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  redirect_uri: string;
+  next: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
 }
 
 // Practice standards (migration 004)
@@ -770,6 +822,8 @@ export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
 export type ApiToken = Selectable<ApiTokensTable>;
+export type SsoSettings = Selectable<SsoSettingsTable>;
+export type SsoIdentity = Selectable<SsoIdentitiesTable>;
 export type AccessLogRow = Selectable<AccessLogTable>;
 
 export type Child = Selectable<ChildrenTable>;

@@ -5,8 +5,8 @@
  */
 const MESSAGES: Record<string, Record<string, string>> = {
   signedOut: { '1': 'You have signed out.' },
-  added: { area: 'Area added.', agency: 'Agency added.', team: 'Team added.', '1': 'Added.' },
-  updated: { agency: 'Agency updated.', details: 'The child’s details have been updated.', '1': 'Your changes have been saved.' },
+  added: { 'sso-link': 'The user is linked to the subject.', area: 'Area added.', agency: 'Agency added.', team: 'Team added.', '1': 'Added.' },
+  updated: { sso: 'The single sign-on settings are saved.', agency: 'Agency updated.', details: 'The child’s details have been updated.', '1': 'Your changes have been saved.' },
   changed: {
     password: 'Your password has been changed. You have been signed out everywhere else.',
     'two-factor': 'Two-step verification is on.',
@@ -28,7 +28,7 @@ const MESSAGES: Record<string, Record<string, string>> = {
     update: 'Progress recorded.',
     closed: 'The action is closed with its evidence.',
   },
-  done: { raised: 'The escalation has been raised.', response: 'Your response has been recorded.', escalate: 'The escalation has moved to the next stage.', resolve: 'The escalation is resolved.', withdraw: 'The escalation has been withdrawn.', '1': 'Done.' },
+  done: { 'sso-unlink': 'The link has been removed.', raised: 'The escalation has been raised.', response: 'Your response has been recorded.', escalate: 'The escalation has moved to the next stage.', resolve: 'The escalation is resolved.', withdraw: 'The escalation has been withdrawn.', '1': 'Done.' },
 };
 
 export function flashFor(query: unknown): string | null {

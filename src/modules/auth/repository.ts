@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.js';
-import type { ApiToken, Partnership, SessionsTable, User } from '../../db/schema.js';
+import type { ApiToken, Partnership, SessionsTable, SignInMethod, User } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
 
 export type Session = Selectable<SessionsTable>;
@@ -30,7 +30,10 @@ export async function clearThrottle(db: Db, emailHash: string) {
   await db.deleteFrom('sign_in_throttle').where('email_hash', '=', emailHash).execute();
 }
 
-export async function insertSession(db: Db, s: { id_hash: string; partnership_id: string; user_id: string; second_factor_pending: boolean; expires_at: Date; user_agent: string | null; now: Date }) {
+export async function insertSession(
+  db: Db,
+  s: { id_hash: string; partnership_id: string; user_id: string; second_factor_pending: boolean; expires_at: Date; user_agent: string | null; sign_in_method: SignInMethod; now: Date },
+) {
   await db
     .insertInto('sessions')
     .values({
@@ -40,6 +43,7 @@ export async function insertSession(db: Db, s: { id_hash: string; partnership_id
       second_factor_pending: s.second_factor_pending,
       expires_at: s.expires_at,
       user_agent: s.user_agent,
+      sign_in_method: s.sign_in_method,
       created_at: s.now,
       last_seen_at: s.now,
     })
@@ -62,6 +66,7 @@ export async function findSession(db: Db, idHash: string): Promise<{ session: Se
       'sessions.last_seen_at as s_last_seen_at',
       'sessions.expires_at as s_expires_at',
       'sessions.user_agent as s_user_agent',
+      'sessions.sign_in_method as s_sign_in_method',
       'partnerships.code as p_code',
       'partnerships.name as p_name',
       'partnerships.is_demo as p_is_demo',
@@ -72,7 +77,7 @@ export async function findSession(db: Db, idHash: string): Promise<{ session: Se
     .where('sessions.id_hash', '=', idHash)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { s_id_hash, s_partnership_id, s_user_id, s_second_factor_pending, s_created_at, s_last_seen_at, s_expires_at, s_user_agent, p_code, p_name, p_is_demo, p_created_at, p_updated_at, p_version, ...user } = row;
+  const { s_id_hash, s_partnership_id, s_user_id, s_second_factor_pending, s_created_at, s_last_seen_at, s_expires_at, s_user_agent, s_sign_in_method, p_code, p_name, p_is_demo, p_created_at, p_updated_at, p_version, ...user } = row;
   return {
     session: {
       id_hash: s_id_hash,
@@ -83,6 +88,7 @@ export async function findSession(db: Db, idHash: string): Promise<{ session: Se
       last_seen_at: s_last_seen_at,
       expires_at: s_expires_at,
       user_agent: s_user_agent,
+      sign_in_method: s_sign_in_method,
     },
     user,
     partnership: { id: user.partnership_id, code: p_code, name: p_name, is_demo: p_is_demo, created_at: p_created_at, updated_at: p_updated_at, version: p_version },

@@ -10,18 +10,19 @@ import type { AuthService } from './service.js';
 
 const signInLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
-export function authRoutes(app: FastifyInstance, auth: AuthService, opts: { lockoutMinutes: number }): void {
+export function authRoutes(app: FastifyInstance, auth: AuthService, opts: { lockoutMinutes: number; ssoPartnerships: () => Promise<{ code: string; name: string }[]> }): void {
+  const ssoOnlyMessage = 'Your partnership signs in through your organisation’s account, not with a password here: use the single sign-on button below';
   const lockedMessage = `Too many failed attempts. For your security, signing in with this e-mail address is paused for ${opts.lockoutMinutes} minutes.`;
 
   app.get('/sign-in', async (req, reply) => {
     if (req.actor) return reply.redirect('/', 303);
     const next = typeof (req.query as Record<string, unknown>).next === 'string' ? (req.query as Record<string, string>).next : undefined;
-    return reply.page('auth/views/sign-in.njk', { title: 'Sign in', values: { next } });
+    return reply.page('auth/views/sign-in.njk', { title: 'Sign in', values: { next }, ssoPartnerships: await opts.ssoPartnerships() });
   });
 
   app.post('/sign-in', { config: signInLimit }, async (req, reply) => {
-    const show = (errors: Record<string, string>) =>
-      reply.status(400).page('auth/views/sign-in.njk', { title: 'Sign in', errors, values: { ...formValues(req), password: '' } });
+    const show = async (errors: Record<string, string>) =>
+      reply.status(400).page('auth/views/sign-in.njk', { title: 'Sign in', errors, values: { ...formValues(req), password: '' }, ssoPartnerships: await opts.ssoPartnerships() });
     let input: z.output<typeof signInSchema>;
     try {
       input = parseForm(signInSchema, req);
@@ -31,6 +32,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, opts: { lock
     }
     const result = await auth.signIn(input.email, input.password, req.headers['user-agent'] ?? null);
     if (!result.ok) {
+      if (result.reason === 'single-sign-on-only') return show({ email: ssoOnlyMessage });
       return show(result.reason === 'locked' ? { email: lockedMessage } : { email: 'Enter a correct e-mail address and password', password: 'The e-mail address or password is not right' });
     }
     await auth.signOut(req.cookies[SESSION_COOKIE]); // a new session id at every sign-in

@@ -33,3 +33,30 @@ export const tokenSchema = z.strictObject({
 export function safeNext(next: string | undefined): string {
   return next && /^\/(?!\/)[\w\-./?=&%]*$/.test(next) && !next.startsWith('/sign-in') ? next : '/';
 }
+
+const yesNo = (message: string) => z.enum(['yes', 'no'], { error: message }).transform((v) => v === 'yes');
+
+/** A partnership's single sign-on settings, as the admin form posts them. */
+export const ssoSettingsSchema = z
+  .strictObject({
+    enabled: yesNo('Select whether people can sign in through your organisation’s provider'),
+    issuerUrl: text('the issuer URL, like https://login.example.org', 500).pipe(
+      z.url({ protocol: /^https?$/, error: 'Enter the issuer URL in the correct format, like https://login.example.org' }),
+    ),
+    clientId: text('the client ID the provider gave Assure', 200).regex(/^[\x21-\x7e]+$/, 'The client ID must not contain spaces or accented letters'),
+    clientSecretEnv: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+      z
+        .string({ error: 'The environment variable’s name must be text' })
+        .regex(/^OIDC_CLIENT_SECRET_[A-Z0-9_]{1,60}$/, 'The environment variable’s name must start OIDC_CLIENT_SECRET_ followed by capital letters, digits or underscores, like OIDC_CLIENT_SECRET_916')
+        .optional(),
+    ),
+    matchBy: z.enum(['email', 'subject'], { error: 'Select how the provider’s users are matched to Assure users' }),
+    passwordSignIn: yesNo('Select whether people can still sign in with a password'),
+  })
+  .refine((v) => v.enabled || v.passwordSignIn, { path: ['passwordSignIn'], message: 'Password sign-in can only be turned off while single sign-on is on' });
+
+export const ssoLinkSchema = z.strictObject({
+  userId: z.uuid({ error: 'Select the user' }),
+  subject: text('the subject (the provider’s identifier for the user)', 255).regex(/^[\x21-\x7e]+$/, 'The subject must not contain spaces or accented letters'),
+});

@@ -12,7 +12,7 @@ import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
-import type { Partnership, User } from '../../db/schema.js';
+import type { Partnership, SignInMethod, User } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
@@ -21,19 +21,27 @@ import type { AccessLogService } from '../access-log/service.js';
 import { findUserByEmailForSignIn } from '../partnership/repository.js';
 import { passwordProblem } from './password-policy.js';
 import * as repo from './repository.js';
+import { passwordSignInAllowed } from './sso-repository.js';
 
 export const TOKEN_PREFIX = 'assure_pat_';
 const MINUTE = 60_000;
 
 export type SignInResult =
   | { ok: true; sessionToken: string; secondFactorPending: boolean }
-  | { ok: false; reason: 'invalid' | 'locked' };
+  | { ok: false; reason: 'invalid' | 'locked' | 'single-sign-on-only' };
 
 export interface SignedIn {
   user: User;
   partnership: Partnership;
   secondFactorPending: boolean;
   sessionIdHash: string;
+  signInMethod: SignInMethod;
+}
+
+/** What the access log's sign-in row records beyond the person: how they signed in. */
+export interface SignInProof {
+  method: SignInMethod;
+  details?: Record<string, unknown>;
 }
 
 export class AuthService {
@@ -72,9 +80,20 @@ export class AuthService {
       return this.recordFailure(emailHash, user?.partnership_id ?? null, throttle, now);
     }
     await repo.clearThrottle(this.db, emailHash);
+    // Told only after the right password, so the answer says nothing about who has an account
+    if (!(await passwordSignInAllowed(this.db, user.partnership_id))) return { ok: false, reason: 'single-sign-on-only' };
+    return this.startSignedIn(user, userAgent, { method: 'password' });
+  }
+
+  /**
+   * A session for a user whose identity is already proven (a right password, or the
+   * partnership's single sign-on provider). Someone who turned on two-step verification in
+   * Assure is still asked for the code: the session waits for it.
+   */
+  async startSignedIn(user: User, userAgent: string | null, proof: SignInProof): Promise<{ ok: true; sessionToken: string; secondFactorPending: boolean }> {
     const secondFactorPending = user.totp_enabled_at !== null;
-    const sessionToken = await this.startSession(user, secondFactorPending, userAgent);
-    if (!secondFactorPending) await this.completeSignIn(user);
+    const sessionToken = await this.startSession(user, secondFactorPending, userAgent, proof.method);
+    if (!secondFactorPending) await this.completeSignIn(user, proof);
     return { ok: true, sessionToken, secondFactorPending };
   }
 
@@ -95,8 +114,8 @@ export class AuthService {
     }
     await repo.clearThrottle(this.db, emailHash);
     await repo.deleteSession(this.db, signedIn.sessionIdHash);
-    const sessionToken = await this.startSession(signedIn.user, false, userAgent);
-    await this.completeSignIn(signedIn.user);
+    const sessionToken = await this.startSession(signedIn.user, false, userAgent, signedIn.signInMethod);
+    await this.completeSignIn(signedIn.user, { method: signedIn.signInMethod });
     return { ok: true, sessionToken, secondFactorPending: false };
   }
 
@@ -120,7 +139,7 @@ export class AuthService {
     return { ok: false, reason: locked ? 'locked' : 'invalid' };
   }
 
-  private async startSession(user: User, secondFactorPending: boolean, userAgent: string | null): Promise<string> {
+  private async startSession(user: User, secondFactorPending: boolean, userAgent: string | null, method: SignInMethod): Promise<string> {
     const now = this.clock.now();
     const token = randomToken();
     await repo.insertSession(this.db, {
@@ -130,16 +149,19 @@ export class AuthService {
       second_factor_pending: secondFactorPending,
       expires_at: new Date(now.getTime() + (secondFactorPending ? 10 * MINUTE : this.config.sessionAbsoluteHours * 60 * MINUTE)),
       user_agent: userAgent?.slice(0, 300) ?? null,
+      sign_in_method: method,
       now,
     });
     return token;
   }
 
-  private async completeSignIn(user: User): Promise<void> {
+  private async completeSignIn(user: User, proof: SignInProof): Promise<void> {
+    // A password sign-in's row is as it always was; others say how
+    const details = proof.method === 'password' ? proof.details : { method: proof.method, ...proof.details };
     const now = this.clock.now();
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ last_sign_in_at: now }).where('id', '=', user.id).execute();
-      await this.accessLog.record(trx, userActor(user), { action: 'sign-in', recordType: 'user', recordId: user.id });
+      await this.accessLog.record(trx, userActor(user), { action: 'sign-in', recordType: 'user', recordId: user.id, ...(details ? { details } : {}) });
     });
   }
 
@@ -158,7 +180,7 @@ export class AuthService {
     }
     // Write last-seen at most once a minute.
     if (now.getTime() - new Date(session.last_seen_at).getTime() > MINUTE) await repo.touchSession(this.db, idHash, now);
-    return { user, partnership, secondFactorPending: session.second_factor_pending, sessionIdHash: idHash };
+    return { user, partnership, secondFactorPending: session.second_factor_pending, sessionIdHash: idHash, signInMethod: session.sign_in_method };
   }
 
   async signOut(token: string | undefined): Promise<void> {
