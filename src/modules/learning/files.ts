@@ -7,6 +7,7 @@ import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { barChartSvg } from '../../lib/charts.js';
 import { pdfBuffer, pdfTable } from '../../lib/pdf.js';
 import { type Cell, toWorkbook } from '../../lib/tabular.js';
+import { TIMESCALE_LABELS } from './timescales.js';
 import { DIRECTION_LABELS } from './measures.js';
 import { REVIEW_KIND_LABELS } from './schemas.js';
 import { type LearningService, RECOMMENDATION_STATUS_LABELS } from './service.js';
@@ -106,6 +107,10 @@ export function responseRows(a: AssuranceData): Cell[][] {
   return [['Review', 'Teams sent the briefing', 'Teams responded', 'Teams yet to respond'], ...a.responses.map((r) => [r.title, r.sent, r.responded, r.sent - r.responded])];
 }
 
+export function timescaleRows(a: AssuranceData): Cell[][] {
+  return [['Review', 'Kind', 'Standard', 'Due', 'Done', 'Status'], ...a.timescales.map((t) => [t.title, REVIEW_KIND_LABELS[t.kind], t.standard, t.dueOn, t.doneOn, TIMESCALE_LABELS[t.status]])];
+}
+
 export async function assuranceXlsx(a: AssuranceData): Promise<Buffer> {
   const summary: Cell[][] = [
     ['Figure', 'Value'],
@@ -122,6 +127,7 @@ export async function assuranceXlsx(a: AssuranceData): Promise<Buffer> {
     { name: 'Overdue actions', rows: overdueRows(a), widths: [30, 80, 12, 14] },
     { name: 'Measures', rows: measureRows(a), widths: [60, 30, 60, 10, 10, 10, 26] },
     { name: 'Team responses', rows: responseRows(a), widths: [50, 14, 14, 14] },
+    { name: 'Review timescales', rows: timescaleRows(a), widths: [50, 30, 70, 12, 12, 12] },
   ]);
 }
 
@@ -144,6 +150,10 @@ export async function assurancePdf(a: AssuranceData, partnershipName: string): P
   content.push({ text: 'Measures: is it working?', style: 'h2' });
   if (a.measured.length) content.push(pdfTable(['Action', 'Owner', 'Measure', 'Baseline', 'Target', 'Now', 'Direction'], body(measureRows(a)), ['*', 60, '*', 40, 36, 36, 60]));
   else content.push({ text: 'No action row has a measure yet.', margin: [0, 0, 0, 8] });
+  if (a.timescales.length) {
+    content.push({ text: 'Reviews against their timescales', style: 'h2' });
+    content.push(pdfTable(['Review', 'Kind', 'Standard', 'Due', 'Done', 'Status'], body(timescaleRows(a)), ['*', 80, '*', 56, 56, 50]));
+  }
   content.push({ text: 'Team responses to briefings', style: 'h2' });
   content.push(pdfTable(['Review', 'Sent', 'Responded', 'Yet to respond'], body(responseRows(a)), ['*', 50, 60, 70]));
   return pdfBuffer({

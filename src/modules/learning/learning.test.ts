@@ -330,6 +330,20 @@ describe('learning reviews, team responses and measured action plans', () => {
     const open = (await get('/api/v1/learning/actions?status=open')).json() as { items: { what: string }[] };
     expect(open.items.map((i) => i.what)).toEqual(['Ask absent partners for reports', 'Core group chairs trained']);
     expect((await get('/api/v1/learning/actions?status=finished')).statusCode).toBe(400);
+    const second = (await get('/api/v1/learning/actions?pageSize=1&page=2')).json() as { items: { what: string }[]; total: number; page: number };
+    expect(second).toMatchObject({ total: 3, page: 2, items: [{ what: 'Managers chair every first core group' }] });
+    const tooBig = (await get('/api/v1/learning/actions?pageSize=500')).json() as { error: { fields: Record<string, string> } };
+    expect(tooBig.error.fields.pageSize).toBe('pageSize must be from 1 to 200');
+    // A rapid review notified 20 working days ago and still a draft is overdue, on the review and in the assurance view
+    const qaToken = (await new AuthService(t.database.db, t.clock, t.config, accessLog).createToken({ id: f.users.qa!.id, partnership_id: f.partnershipId }, 'test', 30)).token;
+    const made = await t.app.inject({ method: 'POST', url: '/api/v1/learning/reviews', headers: { authorization: `Bearer ${qaToken}` }, payload: { kind: 'rapid-review', title: 'Rapid review: Sam', subject: 'Sam', notifiedOn: '2026-10-05', startedOn: '2026-10-06' } });
+    expect(made.statusCode).toBe(201);
+    const rapid = (await t.app.inject({ method: 'GET', url: `/api/v1/learning/reviews/${(made.json() as { id: string }).id}`, headers: { authorization: `Bearer ${qaToken}` } })).json() as { timescale: { dueOn: string; status: string } };
+    expect(rapid.timescale).toMatchObject({ dueOn: '2026-10-26', status: 'overdue' });
+    const xlsx = await agents.qa!.get('/learning/assurance.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    expect(wb.getWorksheet('Review timescales')!.getRow(2).values).toEqual([undefined, 'Rapid review: Sam', 'Rapid review', expect.stringContaining('15 working days'), '2026-10-26', undefined, 'Overdue']);
     const review = (await get(`/api/v1/learning/reviews/${reviewId}`)).json() as { status: string; recommendations: { status: string }[]; teams: { responded: boolean }[] };
     expect(review).toMatchObject({ status: 'published', recommendations: [{ status: 'impact-shown' }, { status: 'no-actions' }], teams: [{ responded: true }, { responded: true }] });
   });

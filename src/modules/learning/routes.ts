@@ -9,12 +9,13 @@ import { REVIEW_KINDS } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
 import { barChartSvg } from '../../lib/charts.js';
 import { ValidationError } from '../../lib/errors.js';
-import { parse } from '../../lib/validation.js';
+import { pageNumber, parse } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute, idParams } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
 import { MIME, sendDownload } from '../../web/downloads.js';
 import { formValues, handleForm, rawFormValues } from '../../web/forms.js';
 import { assurancePdf, assuranceXlsx, briefingParts, briefingPdf, RESPONSE_COLUMNS } from './files.js';
+import { TIMESCALE_LABELS } from './timescales.js';
 import { DIRECTION_LABELS, scopeValue } from './measures.js';
 import { actionSchema, closeSchema, fromReviewForm, parseWithMeasure, planRowSchema, publishSchema, responseSchema, REVIEW_KIND_LABELS, reviewSchema, reviewUpdateSchema, sendSchema, updateSchema } from './schemas.js';
 import { type ActionFilter, canManageLearning, type LearningService, RECOMMENDATION_STATUS_LABELS } from './service.js';
@@ -24,7 +25,6 @@ const actionParams = z.strictObject({ id: z.uuid({ error: 'Action not found' }) 
 const LEADS = ['qa-lead', 'partnership-admin'] as const;
 
 const STATUS_LABELS = { open: 'Not started', 'in-progress': 'In progress', done: 'Done' } as const;
-const TIMESCALE_LABELS = { met: 'Met', 'met-late': 'Met late', due: 'Due', overdue: 'Overdue' } as const;
 const LEVEL_LABELS = { partnership: 'Partnership', agency: 'Agency', team: 'Team' } as const;
 
 const actionFilterSchema = z.object({
@@ -328,6 +328,7 @@ export function learningRoutes(app: FastifyInstance, learning: LearningService):
       a,
       statusLabels: RECOMMENDATION_STATUS_LABELS,
       directionLabels: DIRECTION_LABELS,
+      timescaleLabels: TIMESCALE_LABELS,
       overdueChart: a.overdueByAgency.length ? barChartSvg(a.overdueByAgency.map((o) => ({ label: o.agency, value: o.count })), 640) : null,
       backLink: { href: '/learning', text: 'Learning' },
     });
@@ -378,6 +379,14 @@ const actionOut = z.object({
   version: z.number().int(),
 });
 
+const pageQuery = {
+  page: pageNumber,
+  pageSize: z.coerce.number({ error: 'pageSize must be a whole number' }).int('pageSize must be a whole number').min(1, 'pageSize must be from 1 to 200').max(200, 'pageSize must be from 1 to 200').default(50),
+};
+function paged<T>(all: T[], q: { page: number; pageSize: number }) {
+  return { items: all.slice((q.page - 1) * q.pageSize, q.page * q.pageSize), page: q.page, pageSize: q.pageSize, total: all.length };
+}
+
 type ActionViewRow = Awaited<ReturnType<LearningService['actions']>>[number];
 const actionJson = (a: ActionViewRow): z.infer<typeof actionOut> => ({
   id: a.id,
@@ -404,11 +413,14 @@ export function learningApiRoutes(learning: LearningService): ApiRoute[] {
       method: 'GET',
       url: '/learning/reviews',
       tag: 'Learning',
-      summary: 'Learning reviews, newest first (published ones for everyone; drafts too for QA leads and admins)',
-      response: z.object({ items: z.array(reviewOut) }),
-      handler: async ({ actor }) => ({
-        items: (await learning.list(actor)).map((r) => ({ id: r.id, kind: r.kind, title: r.title, subject: r.subject, status: r.status, startedOn: r.started_on, notifiedOn: r.notified_on, publishedAt: r.published_at ? new Date(r.published_at).toISOString() : null })),
-      }),
+      summary: 'Learning reviews, newest first (published ones for everyone; drafts too for QA leads and admins); page with page and pageSize',
+      query: z.object(pageQuery),
+      response: z.object({ items: z.array(reviewOut), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() }),
+      handler: async ({ actor, query }) =>
+        paged(
+          (await learning.list(actor)).map((r) => ({ id: r.id, kind: r.kind, title: r.title, subject: r.subject, status: r.status, startedOn: r.started_on, notifiedOn: r.notified_on, publishedAt: r.published_at ? new Date(r.published_at).toISOString() : null })),
+          query,
+        ),
     }),
     apiRoute({
       method: 'POST',
@@ -457,10 +469,10 @@ export function learningApiRoutes(learning: LearningService): ApiRoute[] {
       method: 'GET',
       url: '/learning/actions',
       tag: 'Learning',
-      summary: 'Action plan rows, by due date, with each measure’s baseline, target and current value; filter by status, level, review or overdue=yes',
-      query: actionFilterSchema,
-      response: z.object({ items: z.array(actionOut) }),
-      handler: async ({ actor, query }) => ({ items: (await learning.actions(actor, filterOf(query, learning.today()))).map(actionJson) }),
+      summary: 'Action plan rows, by due date, with each measure’s baseline, target and current value; filter by status, level, review or overdue=yes; page with page and pageSize',
+      query: actionFilterSchema.extend(pageQuery),
+      response: z.object({ items: z.array(actionOut), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() }),
+      handler: async ({ actor, query }) => paged((await learning.actions(actor, filterOf(query, learning.today()))).map(actionJson), query),
     }),
     apiRoute({
       method: 'GET',

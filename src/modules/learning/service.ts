@@ -469,7 +469,13 @@ export class LearningService {
     const overdueByAgency = [...new Set(overdue.map(agencyOf))].sort().map((agency) => ({ agency, count: overdue.filter((a) => agencyOf(a) === agency).length }));
     const measured = actions.filter((a) => a.measureView);
     const responses = published.map((r) => ({ id: r.id, title: r.title, sent: Number(r.sent), responded: Number(r.responded) }));
-    return { today: this.today(), reviews: published.length, recommendations, byStatus, actions: actions.length, open: actions.filter((a) => a.status !== 'done').length, overdue, overdueByAgency, measured, responses, agencyOf };
+    // Each review's own timescale (rapid reviews and local reviews), drafts included: a draft is what runs late
+    const closed = await closures(this.db, actor.partnershipId);
+    const timescales = reviews.flatMap((r) => {
+      const ts = reviewTimescale({ kind: r.kind, notifiedOn: r.notified_on, startedOn: r.started_on, publishedOn: r.published_at ? londonDate(new Date(r.published_at)) : null }, this.today(), closed);
+      return ts ? [{ id: r.id, title: r.title, kind: r.kind, ...ts }] : [];
+    });
+    return { today: this.today(), timescales, reviews: published.length, recommendations, byStatus, actions: actions.length, open: actions.filter((a) => a.status !== 'done').length, overdue, overdueByAgency, measured, responses, agencyOf };
   }
 }
 

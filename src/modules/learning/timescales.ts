@@ -11,6 +11,7 @@ export const RAPID_REVIEW_WORKING_DAYS = 15;
 export const LCSPR_MONTHS = 6;
 
 export type TimescaleStatus = 'met' | 'met-late' | 'due' | 'overdue';
+export const TIMESCALE_LABELS: Record<TimescaleStatus, string> = { met: 'Met', 'met-late': 'Met late', due: 'Due', overdue: 'Overdue' };
 
 export interface Timescale {
   /** What is checked, in a sentence. */
