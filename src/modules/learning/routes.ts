@@ -265,11 +265,8 @@ export function learningRoutes(app: FastifyInstance, learning: LearningService):
   });
 
   const planRowContext = async (actor: Actor) => {
-    const [options, reviews] = await Promise.all([learning.measureOptions(actor), learning.list(actor)]);
-    const published = reviews.filter((r) => r.status === 'published');
-    const loaded = await Promise.all(published.map((r) => learning.load(actor, r.id)));
-    const users = await learning.people(actor);
-    return { title: 'Add a partnership or agency action', section: 'learning', options, reviews: loaded.map((d) => ({ id: d.review.id, title: d.review.title, recommendations: d.recommendations })), users, columns: RESPONSE_COLUMNS, backLink: { href: '/learning/actions', text: 'Action plan' } };
+    const [options, reviews, users] = await Promise.all([learning.measureOptions(actor), learning.publishedRecommendations(actor), learning.people(actor)]);
+    return { title: 'Add a partnership or agency action', section: 'learning', options, reviews, users, columns: RESPONSE_COLUMNS, backLink: { href: '/learning/actions', text: 'Action plan' } };
   };
 
   app.get('/learning/actions/new', async (req, reply) => {

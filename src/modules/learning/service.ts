@@ -300,6 +300,16 @@ export class LearningService {
     });
   }
 
+  /** The published reviews with their recommendations, for choosing what a new row answers. */
+  async publishedRecommendations(actor: Actor) {
+    const published = (await repo.listReviews(this.db, actor.partnershipId)).filter((r) => r.status === 'published');
+    const recs = await repo.recommendationsOf(
+      this.db,
+      published.map((r) => r.id),
+    );
+    return published.map((r) => ({ id: r.id, title: r.title, recommendations: recs.filter((x) => x.review_id === r.id) }));
+  }
+
   /** Who can own a partnership or agency row: the partnership's active users (QA leads and admins choose). */
   async people(actor: Actor) {
     this.assertManager(actor);
