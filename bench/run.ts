@@ -15,6 +15,7 @@ import { systemClock } from '../src/lib/clock.js';
 import { AccessLogService } from '../src/modules/access-log/service.js';
 import { AuthService } from '../src/modules/auth/service.js';
 import { auditFigures } from './audits.js';
+import { censusFigures } from './census.js';
 
 const EXTRA_USERS = Number(process.env.BENCH_USERS ?? 2000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -114,6 +115,8 @@ async function main() {
 
   await app.close();
   await database.close();
+  // In a process of its own, so its memory is its own
+  figures.push(...(await censusFigures(url)));
 
   console.log(`\nAssure benchmarks on ${kind}, ${REQUESTS} requests each\n`);
   console.log(`${'figure'.padEnd(48)} ${'value'.padStart(10)} ${'limit'.padStart(10)}  ratio`);
