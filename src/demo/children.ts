@@ -435,6 +435,25 @@ export async function seedDemoChildren(db: Db, clock: Clock, partnershipId: stri
           })
           .execute();
       }
+      if (stage === 'on-plan') {
+        // Visits to the child over the last eight weeks (no random draws, so the rest of the demo is unchanged):
+        // every 8 working days with good practice, 10 with mixed, 13 with poor; a baby is not seen alone
+        const every = practice === 'good' ? 8 : practice === 'mixed' ? 10 : 13;
+        const visits = [];
+        for (let on = addWorkingDays(planStart > addDays(today, -56) ? planStart : addDays(today, -56), 2, closures), k = 0; on <= today; on = addWorkingDays(on, every, closures), k++) {
+          const seenAlone = ageYears < 2 ? 'not-appropriate' : practice === 'poor' || (practice === 'mixed' && k % 3 === 2) ? 'no' : 'yes';
+          const data = {
+            visitedOn: on,
+            visitedBy: sw.name,
+            where: ageYears < 5 ? 'At home' : k % 2 ? 'At school' : 'At home',
+            seenAlone,
+            ...(seenAlone === 'yes' ? {} : { notSeenAloneReason: seenAlone === 'not-appropriate' ? 'A baby, seen with their carer.' : 'Mother would not leave the room.' }),
+            notes: 'Visit to the child (synthetic demo).',
+          };
+          visits.push({ partnership_id: partnershipId, child_id: cid, kind: 'child-visit', occurred_on: on, data: JSON.stringify(data), author_agency_id: sw.agency_id, created_by: sw.id });
+        }
+        if (visits.length) await trx.insertInto('case_entries').values(visits).execute();
+      }
     });
   }
   await sql`analyze`.execute(db).catch(() => undefined);

@@ -54,6 +54,19 @@ describe('the demo partnership', () => {
     expect(managerChaired.length).toBeGreaterThan(0); // poor minutes without a safety judgement exist
   });
 
+  it('visits every child on a plan; the visits standard shows good and poor practice', async () => {
+    const db = database.db;
+    const p = await db.selectFrom('partnerships').select('id').where('code', '=', DEMO_CODE).executeTakeFirstOrThrow();
+    const open = await db.selectFrom('cp_plans').select('child_id').where('partnership_id', '=', p.id).where('ended_on', 'is', null).execute();
+    const visited = await db.selectFrom('case_entries').select('child_id').distinct().where('partnership_id', '=', p.id).where('kind', '=', 'child-visit').execute();
+    expect(new Set(visited.map((v) => v.child_id))).toEqual(new Set(open.map((o) => o.child_id)));
+    const results = await db.selectFrom('standard_results').select('status').where('partnership_id', '=', p.id).where('standard_key', '=', 'child-visits').execute();
+    const statuses = new Set(results.map((r) => r.status));
+    expect(statuses.has('missed')).toBe(true); // children not seen alone
+    expect(statuses.has('due')).toBe(true); // visited in time, the next visit to come
+    expect(statuses.has('overdue')).toBe(true); // visited less often than every 10 working days
+  });
+
   it('keeps the access log chain intact, one create row per child', async () => {
     const result = await verifyChain(database.db);
     expect(result.broken).toBeNull();

@@ -305,6 +305,7 @@ const RULES: Record<string, Rule> = {
   'GET /standards/:key/children.xlsx': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /standards.csv': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /standards.xlsx': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
+  'GET /standards/repeat-plans.csv': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /api/v1/standards/breakdown': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
   'GET /api/v1/standards/:key/trend': r(['manager', 'otherManager', 'qa', 'admin'], { denied: 403 }),
 

@@ -23,6 +23,7 @@ const date = (name: string, iso: string) => {
 
 /** A filled-in form for each kind, as typed by a person. */
 const samples = (): Record<string, Record<string, string>> => ({
+  'child-visit': { ...date('visitedOn', '2026-10-27'), visitedBy: 'social care person 901', where: 'At home', seenAlone: 'not-appropriate', notSeenAloneReason: 'Casey was unwell and stayed with her grandmother.', notes: 'Casey showed me her room & her drawings.' },
   'professionals-meeting': { ...date('heldOn', '2026-10-28'), attendees: 'Sam (social care)\nNoor (health visiting)', reason: 'stuck', reasonDetail: 'No change in home conditions since the ICPC.', decisions: 'Weekly unannounced visits; review in 4 weeks.' },
   'reflective-circle-referral': {
     ...date('referredOn', '2026-10-29'),

@@ -78,6 +78,40 @@ const professionalsMeeting = defineKind({
   summary: (d) => `Called because: ${PROFESSIONALS_REASONS.find(([v]) => v === d.reason)?.[1].toLowerCase() ?? String(d.reason)}. Decisions: ${d.decisions}`,
 });
 
+const SEEN_ALONE = [
+  ['yes', 'Yes'],
+  ['no', 'No'],
+  ['not-appropriate', 'No: it was not appropriate'],
+] as const;
+
+const childVisit = defineKind({
+  kind: 'child-visit',
+  label: 'Visit to the child',
+  description: 'A visit by the lead practitioner to the child on the plan, and whether the child was seen alone (or why that was not appropriate).',
+  fields: [
+    { type: 'date', name: 'visitedOn', label: 'Date of the visit' },
+    { type: 'text', name: 'visitedBy', label: 'Who visited', defaultTo: 'actor-name' },
+    { type: 'text', name: 'where', label: 'Where', hint: 'For example, at home, at school or at nursery.' },
+    { type: 'radios', name: 'seenAlone', label: 'Was the child seen alone?', options: SEEN_ALONE },
+    { type: 'textarea', name: 'notSeenAloneReason', label: 'If not, why not', optional: true, rows: 3, hint: 'For example, a baby too young to be seen apart from their carer.' },
+    { type: 'textarea', name: 'notes', label: 'What was seen and heard', rows: 6 },
+  ],
+  schema: z
+    .strictObject({
+      visitedOn: isoDate('the date of the visit'),
+      visitedBy: text('who visited', 200),
+      where: text('where the visit was', 200),
+      seenAlone: choice(['yes', 'no', 'not-appropriate'] as const, 'whether the child was seen alone'),
+      notSeenAloneReason: optionalText('why the child was not seen alone', 5000),
+      notes: text('what was seen and heard', 20000),
+    })
+    .superRefine((v, ctx) => {
+      if (v.seenAlone !== 'yes' && !v.notSeenAloneReason) ctx.addIssue({ code: 'custom', path: ['notSeenAloneReason'], message: 'Enter why the child was not seen alone' });
+    }),
+  occurredOn: (d) => d.visitedOn,
+  summary: (d) => `${d.visitedBy}, ${d.where}. Seen alone: ${SEEN_ALONE.find(([v]) => v === d.seenAlone)?.[1].toLowerCase() ?? String(d.seenAlone)}`,
+});
+
 const reflectiveCircle = defineKind({
   kind: 'reflective-circle-referral',
   label: 'Referral to the reflective learning circle',
@@ -282,7 +316,7 @@ const requestForInformation = defineKind({
   overdue: (d, due, today) => !d.answer && due !== null && today > due,
 });
 
-export const ENTRY_KINDS: readonly EntryKind[] = [professionalsMeeting, reflectiveCircle, schoolTransition, gradedCare, signsOfSafety, supervision, multiAgencyMeeting, requestForInformation];
+export const ENTRY_KINDS: readonly EntryKind[] = [childVisit, professionalsMeeting, reflectiveCircle, schoolTransition, gradedCare, signsOfSafety, supervision, multiAgencyMeeting, requestForInformation];
 
 export const KIND_NAMES = ENTRY_KINDS.map((k) => k.kind) as [string, ...string[]];
 

@@ -142,3 +142,34 @@ export async function statusCounts(q: Q, partnershipId: string, key: string, g: 
     .execute();
   return rows.map((r) => ({ status: r.status as Status, n: Number(r.n) }));
 }
+
+/**
+ * Plans started in a period (after `from`, up to and including `to`), by group of the breakdown and
+ * by initial category of abuse, with how many of them were repeat plans (the child's second or later:
+ * a number of previous plans recorded, or an earlier plan on the record) and how many followed a
+ * re-referral (a referral received within `months` of an earlier plan of the child ending, and on or
+ * before this plan started).
+ */
+export async function repeatCounts(q: Q, scope: Scope, by: Breakdown, from: string, to: string, months: number) {
+  const m = Math.max(0, Math.round(months));
+  return q
+    .selectFrom('cp_plans as p')
+    .innerJoin('children', 'children.id', 'p.child_id')
+    .leftJoin('users as lead', 'lead.id', 'children.lead_user_id')
+    .select([
+      `${COLUMN[by]} as group_id`,
+      'p.initial_category as category',
+      sql<number>`count(*)::int`.as('plans'),
+      sql<number>`count(*) filter (where p.previous_plans > 0 or exists (select 1 from cp_plans e where e.child_id = p.child_id and e.id <> p.id and e.started_on < p.started_on))::int`.as('repeats'),
+      sql<number>`count(*) filter (where exists (
+        select 1 from cp_plans e join referrals r on r.child_id = e.child_id
+        where e.child_id = p.child_id and e.id <> p.id and e.ended_on is not null and e.ended_on <= p.started_on
+          and r.received_on > e.ended_on and r.received_on <= (e.ended_on + make_interval(months => ${m}::int))::date and r.received_on <= p.started_on))::int`.as('rereferrals'),
+    ])
+    .where('p.partnership_id', '=', scope.partnershipId)
+    .where('p.started_on', '>', from)
+    .where('p.started_on', '<=', to)
+    .where(inScope(scope))
+    .groupBy([COLUMN[by], 'p.initial_category'])
+    .execute();
+}

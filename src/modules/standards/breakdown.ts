@@ -8,10 +8,11 @@
  */
 import { NotFoundError } from '../../lib/errors.js';
 import type { Actor } from '../../lib/actor.js';
-import { addDays } from '../../lib/working-days.js';
+import { addDays, addMonths } from '../../lib/working-days.js';
+import { CATEGORIES, type Category } from '../../db/schema.js';
 import * as brepo from './breakdown-repo.js';
 import type { Breakdown, GroupFilter } from './breakdown-repo.js';
-import { type CaseFacts, evaluate, type Status } from './engine.js';
+import { type CaseFacts, evaluate, ruleAt, type Status } from './engine.js';
 import * as repo from './repository.js';
 import { type Counts, type Definition, scopeOf, type StandardsService, withTotals, zero } from './service.js';
 
@@ -56,6 +57,26 @@ export interface Group {
   name: string;
 }
 
+/** Plans started in the period, how many were repeat plans and how many followed a re-referral, with both as a share of the plans. */
+export interface RepeatFigures {
+  plans: number;
+  repeats: number;
+  rereferrals: number;
+  repeatRate: number | null;
+  reReferralRate: number | null;
+}
+
+const rate = (n: number, of: number) => (of ? Math.round((1000 * n) / of) / 10 : null);
+function repeatFigures(rows: { plans: number; repeats: number; rereferrals: number }[]): RepeatFigures {
+  const plans = rows.reduce((a, r) => a + Number(r.plans), 0);
+  const repeats = rows.reduce((a, r) => a + Number(r.repeats), 0);
+  const rereferrals = rows.reduce((a, r) => a + Number(r.rereferrals), 0);
+  return { plans, repeats, rereferrals, repeatRate: rate(repeats, plans), reReferralRate: rate(rereferrals, plans) };
+}
+
+/** The months the repeat-plan figures look back over (plans started in the 12 months up to today). */
+export const REPEAT_PERIOD_MONTHS = 12;
+
 export class StandardsBreakdown {
   constructor(private readonly standards: StandardsService) {}
 
@@ -84,6 +105,31 @@ export class StandardsBreakdown {
       return { definition: d, total: withTotals(total, flag), byGroup: Object.fromEntries([...byGroup].map(([k, v]) => [k, withTotals(v, flag)])) as Record<string, Counts> };
     });
     return { scope: scope.teamId ? ('team' as const) : ('partnership' as const), by, groups, standards };
+  }
+
+  /**
+   * Repeat plans and re-referrals: of the plans started in the last 12 months (up to today) for the
+   * children in scope, how many were the child's second or later plan, and how many followed a
+   * re-referral within the months of the repeat-plan standard in force today (12 by default) of an
+   * earlier plan ending; in total, for each group of the breakdown and for each initial category.
+   */
+  async repeats(actor: Actor, by: Breakdown) {
+    const scope = scopeOf(actor);
+    const to = this.standards.today();
+    const from = addMonths(to, -REPEAT_PERIOD_MONTHS);
+    const ctx = await this.standards.ruleContext(actor.partnershipId);
+    const v = ruleAt(ctx.rules, 'repeat-plan', to)?.parameters.reReferralMonths;
+    const months = typeof v === 'number' && Number.isFinite(v) ? v : 12;
+    const rows = await brepo.repeatCounts(this.standards.db, scope, by, from, to, months);
+    const groups = await this.groupsFor(actor, by, new Set(rows.map((r) => r.group_id)));
+    return {
+      from,
+      to,
+      months,
+      total: repeatFigures(rows),
+      byGroup: groups.map((g) => ({ group: g, ...repeatFigures(rows.filter((r) => (r.group_id ?? 'none') === g.id)) })),
+      byCategory: CATEGORIES.map((c: Category) => ({ category: c, ...repeatFigures(rows.filter((r) => r.category === c)) })),
+    };
   }
 
   /** The name of each group filter given (404 for an id that is not the partnership's). */

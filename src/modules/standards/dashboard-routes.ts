@@ -14,12 +14,13 @@ import { barChartSvg, lineChartSvg } from '../../lib/charts.js';
 import { STANDARD_KEYS } from './definitions.js';
 import { STATUS_LABELS, STATUS_TAGS } from './labels.js';
 import { STATUSES, type Status } from './engine.js';
-import { type Cell, toCsv, toWorkbook, toXlsx } from '../../lib/tabular.js';
+import { type Cell, toCsv, toWorkbook } from '../../lib/tabular.js';
 import type { Counts, StandardsService } from './service.js';
+import { CATEGORY_LABELS } from '../cases/schemas.js';
 
 /** The dashboard's columns, most pressing first. */
 export const DASHBOARD_STATUSES: Status[] = ['overdue', 'missed', 'due', 'met-late', 'met', 'excepted'];
-const labels = { status: STATUS_LABELS, tag: STATUS_TAGS, source: { statutory: 'Statutory', local: 'Local' }, breakdown: BREAKDOWN_LABELS };
+const labels = { status: STATUS_LABELS, tag: STATUS_TAGS, source: { statutory: 'Statutory', local: 'Local' }, breakdown: BREAKDOWN_LABELS, category: CATEGORY_LABELS };
 const ROLES = ['team-manager', 'qa-lead', 'partnership-admin'] as const;
 
 const blank = (v: unknown) => (v === '' ? undefined : v);
@@ -58,6 +59,20 @@ export function exportRows(d: Dashboard): Cell[][] {
     for (const g of d.groups) rows.push(line(g.name, s.byGroup[g.id]!));
   }
   return rows;
+}
+
+type Repeats = Awaited<ReturnType<StandardsBreakdown['repeats']>>;
+
+/** The repeat-plan and re-referral figures as rows (the CSV and the XLSX's second sheet): the total, each group, then each category. */
+export function repeatRows(r: Repeats, by: Breakdown, scope: 'team' | 'partnership'): Cell[][] {
+  const header: Cell[] = ['Breakdown', 'Group', `Plans started ${r.from} to ${r.to}`, 'Second or later plans', 'Second or later plans (%)', `After a re-referral within ${r.months} months of a plan ending`, 'After a re-referral (%)'];
+  const line = (kind: string, name: string, x: Repeats['total']): Cell[] => [kind, name, x.plans, x.repeats, x.repeatRate, x.rereferrals, x.reReferralRate];
+  return [
+    header,
+    line('All', scope === 'team' ? 'All (your team)' : 'All (the partnership)', r.total),
+    ...r.byGroup.map((g) => line(BREAKDOWN_LABELS[by], g.group.name, g)),
+    ...r.byCategory.map((c) => line('Category of abuse', CATEGORY_LABELS[c.category], c)),
+  ];
 }
 
 type Drill = Awaited<ReturnType<StandardsBreakdown['drill']>>;
@@ -108,7 +123,7 @@ export function standardsDashboardRoutes(app: FastifyInstance, standards: Standa
   app.get('/standards', async (req, reply) => {
     const actor = requireActor(req, ...ROLES);
     const { by } = parse(byQuery, req.query);
-    const d = await breakdown.dashboard(actor, by);
+    const [d, repeats] = await Promise.all([breakdown.dashboard(actor, by), breakdown.repeats(actor, by)]);
     const cell = (key: string, g: GroupFilter, status: Status | null, n: number) => ({ n, href: n ? drillHref(key, g, status) : null });
     const timescales = d.standards.filter((s) => s.definition.kind === 'timescale');
     const qs = `?by=${by}`;
@@ -133,7 +148,15 @@ export function standardsDashboardRoutes(app: FastifyInstance, standards: Standa
           }),
         };
       }),
-      exports: { csv: `/standards.csv${qs}`, xlsx: `/standards.xlsx${qs}` },
+      repeats: {
+        ...repeats,
+        groupRows: [
+          { name: d.scope === 'team' ? 'All (your team)' : 'All (the partnership)', ...repeats.total },
+          ...repeats.byGroup.map((g) => ({ name: g.group.name, ...g })),
+        ].map((r) => ({ ...r, repeatRate: pct(r.repeatRate), reReferralRate: pct(r.reReferralRate) })),
+        categoryRows: repeats.byCategory.map((c) => ({ name: CATEGORY_LABELS[c.category], ...c, repeatRate: pct(c.repeatRate), reReferralRate: pct(c.reReferralRate) })),
+      },
+      exports: { csv: `/standards.csv${qs}`, xlsx: `/standards.xlsx${qs}`, repeatsCsv: `/standards/repeat-plans.csv${qs}` },
       labels,
     });
   });
@@ -141,7 +164,8 @@ export function standardsDashboardRoutes(app: FastifyInstance, standards: Standa
   const exportOf = async (req: FastifyRequest) => {
     const actor = requireActor(req, ...ROLES);
     const { by } = parse(byQuery, req.query);
-    return { by, rows: exportRows(await breakdown.dashboard(actor, by)) };
+    const [d, repeats] = await Promise.all([breakdown.dashboard(actor, by), breakdown.repeats(actor, by)]);
+    return { by, rows: exportRows(d), repeats: repeatRows(repeats, by, d.scope) };
   };
 
   app.get('/standards.csv', async (req, reply) => {
@@ -154,12 +178,26 @@ export function standardsDashboardRoutes(app: FastifyInstance, standards: Standa
   });
 
   app.get('/standards.xlsx', async (req, reply) => {
-    const { by, rows } = await exportOf(req);
+    const { by, rows, repeats } = await exportOf(req);
     return reply
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', `attachment; filename="practice-standards-by-${by}.xlsx"`)
       .header('cache-control', 'no-store')
-      .send(await toXlsx(`Standards by ${by}`, rows));
+      .send(
+        await toWorkbook([
+          { name: `Standards by ${by}`, rows },
+          { name: 'Repeat plans', rows: repeats, widths: [20, 30, 22, 18, 18, 26, 18] },
+        ]),
+      );
+  });
+
+  app.get('/standards/repeat-plans.csv', async (req, reply) => {
+    const { by, repeats } = await exportOf(req);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="repeat-plans-by-${by}.csv"`)
+      .header('cache-control', 'no-store')
+      .send(toCsv(repeats));
   });
 
   app.get('/standards/:key', async (req, reply) => {

@@ -149,6 +149,22 @@ describe('core groups at least every 6 weeks', () => {
         ['due', '2027-01-07'], // 10 Dec + 4 weeks under the new version
       ]);
     });
+    it.each<[string, string, string]>([
+      ['the day before the change: 6 weeks', '2026-11-30', '2027-01-11'],
+      ['on the effective date: 4 weeks', '2026-12-01', '2026-12-29'],
+    ])('a meeting held %s', (_what, heldOn, dueOn) => {
+      expect(run({ plans: p, meetings: [meeting('2026-11-02'), meeting(heldOn)] }, heldOn, 'core-group-interval', { rules }).instances[1]?.dueOn).toBe(dueOn);
+    });
+    it('the same gap, met under the old interval, is met late under the new one from its effective date', () => {
+      // 1 December 2026 to 4 January 2027 is 4 weeks 6 days
+      const f = { plans: p, meetings: [meeting('2026-11-02'), meeting('2026-12-01'), meeting('2027-01-04')] };
+      expect(run(f, '2027-01-05', 'core-group-interval').instances.map((i) => i.status)).toEqual(['met', 'met', 'due']);
+      expect(run(f, '2027-01-05', 'core-group-interval', { rules }).instances.map((i) => i.status)).toEqual(['met', 'met-late', 'due']);
+      // with the last meeting not yet held, the status moves from due to overdue a day after the new due date, two weeks sooner than before
+      const open = { plans: p, meetings: [meeting('2026-11-02'), meeting('2026-12-01')] };
+      expect([run(open, '2026-12-29', 'core-group-interval', { rules }).status, run(open, '2026-12-30', 'core-group-interval', { rules }).status]).toEqual(['due', 'overdue']);
+      expect(run(open, '2026-12-30', 'core-group-interval').status).toBe('due');
+    });
     it('the gap that started after the change is late at 5 weeks', () => {
       const r = run({ plans: p, meetings: [meeting('2026-11-02'), meeting('2026-12-10'), meeting('2027-01-14')] }, '2027-01-15', 'core-group-interval', { rules });
       expect(r.instances.map((i) => i.status)).toEqual(['met', 'met-late', 'due']);
@@ -177,6 +193,73 @@ describe('review conference within 3 months of the ICPC, then every 6 months', (
   it('a plan ended at its review needs no further review', () => {
     const r = run({ plans: [plan('2026-10-26', { endedOn: '2027-01-20' })], conferences: [conf('review', '2027-01-20')] }, '2028-01-01', 'review-conference');
     expect(r.status).toBe('met');
+  });
+});
+
+describe('the child visited at least every 10 working days, and seen alone where appropriate', () => {
+  type Entry = CaseFacts['entries'][number];
+  const visit = (on: string, seenAlone: string | null = 'yes', extra: Record<string, unknown> = {}): Entry => ({ id: `v-${on}`, kind: 'child-visit', occurredOn: on, dueOn: null, data: { visitedOn: on, ...(seenAlone ? { seenAlone } : {}), ...extra } });
+  const timescale = (r: StandardResult) => r.instances.filter((i) => !i.label.startsWith('Seen alone')).map((i) => [i.status, i.dueOn]);
+  const alone = (r: StandardResult) => r.instances.filter((i) => i.label.startsWith('Seen alone')).map((i) => i.status);
+  // Plan started Monday 26 October 2026: first visit due Monday 9 November 2026
+  it.each<[string, Entry[], string, [Status, string][], Status, Partial2<Plan>?]>([
+    ['no visit yet, in time', [], '2026-11-09', [['due', '2026-11-09']], 'due'],
+    ['no visit, a day past', [], '2026-11-10', [['overdue', '2026-11-09']], 'overdue'],
+    ['visited on the due date, next due 10 working days on', [visit('2026-11-09')], '2026-11-10', [['met', '2026-11-09'], ['due', '2026-11-23']], 'due'],
+    ['visited a day late', [visit('2026-11-10')], '2026-11-11', [['met-late', '2026-11-09'], ['due', '2026-11-24']], 'due'],
+    // Friday 6 November 2026 + 10 working days: Friday 20 November (the weekend does not count)
+    ['a visit on a Friday: the next is due two weeks later, on the Friday', [visit('2026-11-06')], '2026-11-21', [['met', '2026-11-09'], ['overdue', '2026-11-20']], 'overdue'],
+    // A Saturday visit counts; the 10 working days run from the Monday after
+    ['a visit on a Saturday', [visit('2026-11-07')], '2026-11-20', [['met', '2026-11-09'], ['due', '2026-11-20']], 'due'],
+    ['a visit before the plan started does not count', [visit('2026-10-20')], '2026-11-10', [['overdue', '2026-11-09']], 'overdue'],
+    ['a visit recorded for a future date is not yet a visit', [visit('2026-11-12')], '2026-11-10', [['overdue', '2026-11-09']], 'overdue'],
+    ['a plan that ended before the next visit was due needs none', [visit('2026-11-02')], '2027-01-01', [['met', '2026-11-09']], 'met', { endedOn: '2026-11-13' }],
+    ['a plan that ended with a visit outstanding: missed', [visit('2026-11-02')], '2027-01-01', [['met', '2026-11-09'], ['missed', '2026-11-16']], 'missed', { endedOn: '2026-12-01' }],
+  ])('%s', (_what, entries, asOf, instances, status, planExtra = {}) => {
+    const r = run({ plans: [plan('2026-10-26', planExtra)], entries }, asOf, 'child-visits');
+    expect(timescale(r)).toEqual(instances);
+    expect(r.status).toBe(status);
+  });
+  it('across Easter: a visit on the Thursday before Good Friday is next due on Monday 20 April 2026', () => {
+    const r = run({ plans: [plan('2026-03-30')], entries: [visit('2026-04-02')] }, '2026-04-20', 'child-visits');
+    expect(timescale(r)).toEqual([['met', '2026-04-15'], ['due', '2026-04-20']]); // from Monday 30 March: 15 April
+    expect(run({ plans: [plan('2026-03-30')], entries: [visit('2026-04-02')] }, '2026-04-21', 'child-visits').status).toBe('overdue');
+  });
+  it('across the Christmas bank holidays, and a partnership closure day', () => {
+    // Monday 21 December 2026; 25 and 28 December and 1 January are bank holidays
+    expect(timescale(run({ plans: [plan('2026-12-14')], entries: [visit('2026-12-21')] }, '2026-12-22', 'child-visits'))[1]).toEqual(['due', '2027-01-07']);
+    expect(timescale(run({ plans: [plan('2026-12-14')], entries: [visit('2026-12-21')] }, '2026-12-22', 'child-visits', { closures: ['2026-12-24'] }))[1]).toEqual(['due', '2027-01-08']);
+  });
+  it.each<[string, string | null, Status[], Status, string | undefined]>([
+    ['seen alone', 'yes', ['met'], 'due', undefined],
+    ['not seen alone', 'no', ['missed'], 'missed', 'Not seen alone'],
+    ['not appropriate to see alone, with the reason', 'not-appropriate', ['not-applicable'], 'due', undefined],
+    ['whether seen alone not recorded', null, ['missed'], 'missed', 'Whether the child was seen alone is not recorded'],
+  ])('%s', (_what, seenAlone, aloneStatuses, status, reason) => {
+    const r = run({ plans: [plan('2026-10-26')], entries: [visit('2026-11-02', seenAlone, { notSeenAloneReason: 'A baby of 3 weeks' })] }, '2026-11-03', 'child-visits');
+    expect(alone(r)).toEqual(aloneStatuses);
+    expect(r.status).toBe(status);
+    expect(r.reason).toBe(reason);
+    if (seenAlone === 'not-appropriate') expect(r.instances.find((i) => i.label.startsWith('Seen alone'))?.reason).toBe('Not appropriate to see the child alone: A baby of 3 weeks');
+  });
+  it('the evidence of a late visit is the visit before it and the visit', () => {
+    const r = run({ plans: [plan('2026-10-26')], entries: [visit('2026-11-02'), visit('2026-11-20')] }, '2026-11-21', 'child-visits');
+    expect(r.instances.find((i) => i.status === 'met-late')?.evidence.map((e) => e.id)).toEqual(['v-2026-11-02', 'v-2026-11-20']);
+  });
+  it('the interval and the seen-alone check are parameters', () => {
+    const rules = RULES.map((r) => (r.key === 'child-visits' ? { ...r, parameters: { workingDays: 5, seenAlone: false } } : r));
+    const r = run({ plans: [plan('2026-10-26')], entries: [visit('2026-11-02', 'no')] }, '2026-11-03', 'child-visits', { rules });
+    expect(timescale(r)).toEqual([['met', '2026-11-02'], ['due', '2026-11-09']]);
+    expect(alone(r)).toEqual([]);
+  });
+  it('a new interval from a date applies to the gaps that start on or after it', () => {
+    const rules = [...RULES, { key: 'child-visits', effectiveFrom: '2026-11-10', parameters: { workingDays: 5, seenAlone: true } }];
+    const r = run({ plans: [plan('2026-10-26')], entries: [visit('2026-11-09'), visit('2026-11-16')] }, '2026-11-17', 'child-visits', { rules });
+    // from 26 Oct (10 days) → 9 Nov; from 9 Nov, the day before the change (10 days) → 23 Nov; from 16 Nov (5 days) → 23 Nov
+    expect(timescale(r)).toEqual([['met', '2026-11-09'], ['met', '2026-11-23'], ['due', '2026-11-23']]);
+  });
+  it('no plan: not applicable', () => {
+    expect(run({ entries: [visit('2026-11-02')] }, '2026-11-03', 'child-visits').status).toBe('not-applicable');
   });
 });
 

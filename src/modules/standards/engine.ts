@@ -286,6 +286,47 @@ const reviewConference: Check = (ctx, key) =>
     return out;
   });
 
+/** How a child visit records whether the child was seen alone: yes, no, or not appropriate (with the reason why). */
+export const VISIT_SEEN_ALONE = ['yes', 'no', 'not-appropriate'] as const;
+
+/**
+ * The child visited within the working days of the plan's start and of each visit before, while the
+ * plan lasts; and at each visit seen alone unless that was recorded as not appropriate. The version in
+ * force for a gap is the one effective on the day the gap started (the plan's start or the last visit).
+ */
+const childVisits: Check = (ctx, key) =>
+  ctx.facts.plans.flatMap((plan): Instance[] => {
+    const end = plan.endedOn && plan.endedOn < ctx.asOf ? plan.endedOn : ctx.asOf;
+    const visits = ctx.facts.entries
+      .filter((e) => e.kind === 'child-visit' && e.occurredOn >= plan.startedOn && e.occurredOn <= end)
+      .sort((a, b) => a.occurredOn.localeCompare(b.occurredOn));
+    const out: Instance[] = [];
+    let prev: { on: string; evidence: Evidence } = { on: plan.startedOn, evidence: ev.plan(plan) };
+    for (let i = 0; i <= visits.length; i++) {
+      const visit = visits[i];
+      const p = params(ctx, key, prev.on);
+      if (!p) out.push(notInForce('Child visit', prev.on, [prev.evidence]));
+      else {
+        const dueOn = addWorkingDays(prev.on, num(p, 'workingDays', 10), ctx.closures);
+        const label = i === 0 ? `First visit of the plan started ${plan.startedOn}` : `Visit after the visit of ${prev.on}`;
+        if (visit) out.push({ status: deadline(dueOn, visit.occurredOn, ctx.asOf), dueOn, label, evidence: [prev.evidence, ev.entry(visit, 'Child visit')] });
+        else if (!(plan.endedOn && plan.endedOn <= dueOn)) out.push({ status: deadline(dueOn, null, ctx.asOf, planEnded(plan, ctx.asOf)), dueOn, label, evidence: [prev.evidence] });
+      }
+      if (!visit) break;
+      const visitEv = ev.entry(visit, 'Child visit');
+      const vp = params(ctx, key, visit.occurredOn);
+      if (vp && vp.seenAlone !== false) {
+        const seen = str(visit.data.seenAlone);
+        const label = `Seen alone at the visit of ${visit.occurredOn}`;
+        if (seen === 'yes') out.push({ status: 'met', dueOn: visit.occurredOn, label, evidence: [visitEv] });
+        else if (seen === 'not-appropriate') out.push({ status: 'not-applicable', dueOn: visit.occurredOn, label, evidence: [visitEv], reason: `Not appropriate to see the child alone${str(visit.data.notSeenAloneReason) ? `: ${str(visit.data.notSeenAloneReason)}` : ''}` });
+        else out.push({ status: 'missed', dueOn: visit.occurredOn, label, evidence: [visitEv], reason: seen === 'no' ? 'Not seen alone' : 'Whether the child was seen alone is not recorded' });
+      }
+      prev = { on: visit.occurredOn, evidence: visitEv };
+    }
+    return out;
+  });
+
 const minutes =
   (field: 'finalisedOn' | 'sharedProfessionalsOn', fallbackDays: number, what: string): Check =>
   (ctx, key) =>
@@ -463,6 +504,7 @@ export const CHECKS: Record<StandardKey, Check> = {
   'first-core-group-chair': firstCoreGroupChair,
   'core-group-interval': coreGroupInterval,
   'review-conference': reviewConference,
+  'child-visits': childVisits,
   'minutes-finalised': minutes('finalisedOn', 5, 'finalised'),
   'minutes-shared': minutes('sharedProfessionalsOn', 10, 'shared'),
   'absent-agency-report': absentAgencyReport,

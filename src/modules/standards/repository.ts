@@ -90,7 +90,7 @@ export async function loadFacts(q: Q, partnershipId: string, childId: string): P
       .select(['id', 'kind', 'occurred_on', 'due_on', 'data'])
       .where('partnership_id', '=', partnershipId)
       .where('child_id', '=', childId)
-      .where('kind', 'in', ['professionals-meeting', 'request-for-information', 'school-transition'])
+      .where('kind', 'in', ['child-visit', 'professionals-meeting', 'request-for-information', 'school-transition'])
       .execute(),
     q.selectFrom('standard_exceptions').select(['id', 'standard_key', 'reason']).where('partnership_id', '=', partnershipId).where('child_id', '=', childId).where('revoked_at', 'is', null).execute(),
   ]);

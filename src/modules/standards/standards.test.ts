@@ -77,6 +77,18 @@ describe('re-evaluation when the record changes', () => {
     expect((await stored(kids.a, 'minutes-finalised'))).toMatchObject({ status: 'due', due_on: '2026-11-09' });
   });
 
+  it('a visit to the child saved as a case entry re-evaluates the visits standard, with the visit as evidence', async () => {
+    const visit = (visitedOn: string, seenAlone: string) => api('worker', 'POST', `/api/v1/children/${kids.c}/entries`, { kind: 'child-visit', data: { visitedOn, visitedBy: 'Sam', where: 'At school', seenAlone, notSeenAloneReason: seenAlone === 'yes' ? undefined : 'Mother would not leave the room.', notes: 'Seen at school.' } });
+    const first = await visit('2026-10-30', 'yes');
+    expect(first.statusCode, first.body).toBe(201);
+    expect(await stored(kids.c, 'child-visits')).toMatchObject({ status: 'due', due_on: '2026-11-13' }); // Friday 30 October + 10 working days
+    const second = await visit('2026-11-02', 'no');
+    expect(second.statusCode, second.body).toBe(201);
+    const r = await stored(kids.c, 'child-visits');
+    expect(r).toMatchObject({ status: 'missed', reason: 'Not seen alone' });
+    expect(JSON.stringify(r!.evidence)).toContain((second.json() as { id: string }).id);
+  });
+
   it('a change that fails stores nothing', async () => {
     const before = await stored(kids.a, 'minutes-finalised');
     const res = await api('worker', 'POST', `/api/v1/children/${kids.a}/meetings`, { heldOn: 'not a date', chairUserId: f.users.manager!.id });
