@@ -23,7 +23,8 @@ import { DEFAULT_TOKEN_NAME } from './token.js';
 const authConfig = { sessionIdleMinutes: 30, sessionAbsoluteHours: 12, signInMaxFailures: 5, signInLockoutMinutes: 15 };
 const PASSWORD = 'correct horse battery staple';
 
-describe('bootstrapping a real installation from empty', () => {
+// Each step is a real `assure` process (Node and tsx starting up): on a busy machine a step takes seconds
+describe('bootstrapping a real installation from empty', { timeout: 120_000 }, () => {
   let inst: Installation;
   let env: Record<string, string>;
   let token = '';
