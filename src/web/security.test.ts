@@ -50,3 +50,22 @@ describe('cookies', () => {
     }
   });
 });
+
+// The wapiti scan reports these headers over plain HTTP in development; what is sent is deliberate.
+describe('headers the scanners ask about', () => {
+  it('turns the old browser XSS filter off (X-XSS-Protection: 0): the CSP protects instead', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/sign-in' });
+    expect(res.headers['x-xss-protection']).toBe('0');
+  });
+
+  it('sends Strict-Transport-Security in production only', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).headers['strict-transport-security']).toBeUndefined();
+    const prod = await buildTestApp({ env: 'production' });
+    try {
+      const res = await prod.app.inject({ method: 'GET', url: '/healthz' });
+      expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    } finally {
+      await prod.close();
+    }
+  });
+});
