@@ -197,7 +197,7 @@ signed_in && still="still signed in" || still="SIGNED OUT during the run (covera
 # One line a finding: category, then where and what.
 jq -r '[.vulnerabilities, .anomalies, (.additionals // {})] | map(to_entries[]) | .[] | .key as $k | .value[]
   | "\($k): \(.method) \(.path) \(.parameter // "") \(.info)"' "$results/wapiti/report.json" >"$results/wapiti/findings.txt"
-pages=$(jq '.infos.crawled_pages // [] | length' "$results/wapiti/report.json" 2>/dev/null || echo "?")
+pages=$(grep -oE 'found [0-9]+ URLs' "$results/wapiti/wapiti.log" | grep -oE '[0-9]+' | tail -n 1 || echo "?")
 fi
 # Findings triaged as not a fault, each with its reason and test in docs/security.md ("Scanners").
 # They are listed in the summary but do not fail the run; anything else does.
