@@ -38,7 +38,8 @@ export async function registerSecurity(app: FastifyInstance, config: Pick<Config
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
   await app.register(csrf, {
     cookieKey: 'assure_csrf',
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/' },
+    // 'auto': Secure whenever the request came over HTTPS, like the session cookie (cookieIsSecure)
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/' },
     getToken: (req: FastifyRequest) => (req.body as Record<string, string> | undefined)?._csrf,
   });
   await app.register(rateLimit, { global: false });
