@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import { type Command, Option } from 'commander';
 import { toCsv } from '../lib/tabular.js';
-import { AuditCsvError, describeProblem } from '../modules/audits/csv-import.js';
+import { describeProblem } from '../lib/csv-problems.js';
+import { AuditCsvError } from '../modules/audits/csv-import.js';
 import { reportPdf, reportXlsx, type ReportHeading } from '../modules/audits/report-files.js';
 import { AuditsService } from '../modules/audits/service.js';
 import { toolSummary } from '../modules/audits/tools.js';

@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
-import { ChildrenCsvError, describeProblem } from '../modules/imports/children-csv.js';
+import { describeProblem } from '../lib/csv-problems.js';
+import { ChildrenCsvError } from '../modules/imports/children-csv.js';
 import { type ImportProgress, ImportsService, type ImportSummary } from '../modules/imports/service.js';
 import { withContext } from './context.js';
 import { CliError } from './errors.js';

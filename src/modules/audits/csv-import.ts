@@ -7,6 +7,7 @@
 import { parse } from 'csv-parse/sync';
 import { ValidationError } from '../../lib/errors.js';
 import { normaliseAnswer, questionsOf, type ToolDefinition } from './tools.js';
+import { type CsvProblem, describeProblem, MAX_CSV_PROBLEMS } from '../../lib/csv-problems.js';
 
 export interface ImportedCase {
   caseRef: string;
@@ -15,14 +16,7 @@ export interface ImportedCase {
   answers: Record<string, string | null>;
 }
 
-export interface CsvProblem {
-  line: number;
-  column: number;
-  field: string;
-  message: string;
-}
-
-const MAX_PROBLEMS = 20;
+const MAX_PROBLEMS = MAX_CSV_PROBLEMS;
 export const MAX_IMPORT_ROWS = 50_000;
 
 /** A file refused: every problem (up to 20) with its line and column, the first as the message. */
@@ -32,9 +26,6 @@ export class AuditCsvError extends ValidationError {
   }
 }
 
-export function describeProblem(p: CsvProblem): string {
-  return p.column > 0 ? `line ${p.line}, column ${p.column} (${p.field}): ${p.message}` : `line ${p.line}: ${p.message}`;
-}
 
 const FIXED = ['case_ref', 'area'];
 

@@ -20,6 +20,7 @@ import { parse } from 'csv-parse/sync';
 import { CATEGORIES, type Category } from '../../db/schema.js';
 import { ValidationError } from '../../lib/errors.js';
 import { ETHNICITY_LABELS, SEXES } from '../cases/schemas.js';
+import { type CsvProblem, describeProblem, MAX_CSV_PROBLEMS } from '../../lib/csv-problems.js';
 
 export const REQUIRED_COLUMNS = ['la_child_id', 'plan_start', 'category'] as const;
 export const OPTIONAL_COLUMNS = [
@@ -94,19 +95,9 @@ export interface ChildrenCsv {
   rows: number;
 }
 
-export interface CsvProblem {
-  line: number;
-  column: number;
-  field: string;
-  message: string;
-}
-
-const MAX_PROBLEMS = 20;
+const MAX_PROBLEMS = MAX_CSV_PROBLEMS;
 export const MAX_CHILDREN_ROWS = 100_000;
 
-export function describeProblem(p: CsvProblem): string {
-  return p.column > 0 ? `line ${p.line}, column ${p.column} (${p.field}): ${p.message}` : `line ${p.line}: ${p.message}`;
-}
 
 /** A file refused: every problem (up to 20) with its line and column; nothing was changed. */
 export class ChildrenCsvError extends ValidationError {

@@ -17,7 +17,8 @@ import { parse } from '../../lib/validation.js';
 import { requireActor } from '../../web/auth.js';
 import { RULES } from './cin-census/validate.js';
 import type { CensusIssue as ImportIssue } from './cin-census/validate.js';
-import { ChildrenCsvError, describeProblem } from './children-csv.js';
+import { describeProblem } from '../../lib/csv-problems.js';
+import { ChildrenCsvError } from './children-csv.js';
 import { IMPORT_NOTE, ImportRefusedError, type ImportsService, mayImport } from './service.js';
 
 /** The largest census file the page accepts. */

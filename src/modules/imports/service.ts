@@ -19,7 +19,8 @@ import { partnershipClosures } from '../cases/repository.js';
 import type { Trx } from '../cases/record.js';
 import { type CensusChild, CensusFormatError, type CensusHeader, type CensusPlan, readCensusFile } from './cin-census/parse.js';
 import { CATEGORY_CODES, type CensusIssue, episodeConferenceDates, showDate, validateChild } from './cin-census/validate.js';
-import { type ChildrenCsv, ChildrenCsvError, type CsvProblem, parseChildrenCsv } from './children-csv.js';
+import type { CsvProblem } from '../../lib/csv-problems.js';
+import { type ChildrenCsv, ChildrenCsvError, parseChildrenCsv } from './children-csv.js';
 import { getImportRun, type ImportCounts, type ImportRun, insertImportRun, listImportRuns } from './repository.js';
 
 /** A file that cannot be imported: nothing was changed. */
