@@ -83,14 +83,7 @@ export function registerImport(program: Command): void {
     .option('--partnership <code>', "the partnership's code (default: the file's Header/Source/LEA)")
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (file: string, opts: { partnership?: string; format: 'text' | 'json' }) => {
-      const filePath = path.resolve(file);
-      let stat: fs.Stats;
-      try {
-        stat = fs.statSync(filePath);
-      } catch {
-        throw new CliError(`No file at ${filePath}.`);
-      }
-      if (!stat.isFile()) throw new CliError(`${filePath} is not a file.`);
+      const filePath = fileAt(file);
       await withContext(async (ctx) => {
         const service = new ImportsService(ctx.db, ctx.clock, ctx.accessLog);
         const partnership = opts.partnership ? await partnershipByCode(ctx, opts.partnership) : null;

@@ -65,6 +65,14 @@ export async function importsRoutes(app: FastifyInstance, imports: ImportsServic
       backLink: { href: '/admin', text: 'Partnership admin' },
     });
 
+    // Permission before the body is read: a person who may not import gets 403 whatever they send
+    const adminBeforeBody = {
+      preParsing: async (req: FastifyRequest) => {
+        if (!req.actor) throw new UnauthenticatedError();
+        if (!mayImport(req.actor)) throw new ForbiddenError('Only partnership admins can import data');
+      },
+    };
+
     scope.get('/imports/cin-census', async (req, reply) => {
       requireActor(req, 'partnership-admin');
       return reply.page(FORM, await context(req));
@@ -72,13 +80,7 @@ export async function importsRoutes(app: FastifyInstance, imports: ImportsServic
 
     scope.post(
       '/imports/cin-census',
-      {
-        // Permission before the body is read: a person who may not import gets 403 whatever they send
-        preParsing: async (req) => {
-          if (!req.actor) throw new UnauthenticatedError();
-          if (!mayImport(req.actor)) throw new ForbiddenError('Only partnership admins can import data');
-        },
-      },
+      adminBeforeBody,
       async (req, reply) => {
         const actor = requireActor(req, 'partnership-admin');
         const body = (req.body ?? {}) as Record<string, unknown>;
@@ -105,12 +107,7 @@ export async function importsRoutes(app: FastifyInstance, imports: ImportsServic
     // The children CSV: the second form on the same page
     scope.post(
       '/imports/children-csv',
-      {
-        preParsing: async (req) => {
-          if (!req.actor) throw new UnauthenticatedError();
-          if (!mayImport(req.actor)) throw new ForbiddenError('Only partnership admins can import data');
-        },
-      },
+      adminBeforeBody,
       async (req, reply) => {
         const actor = requireActor(req, 'partnership-admin');
         const body = (req.body ?? {}) as Record<string, unknown>;

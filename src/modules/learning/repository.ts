@@ -4,7 +4,8 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { ActionLevel, LearningActionStatus, ReviewKind } from '../../db/schema.js';
+import type { Insertable } from 'kysely';
+import type { ActionLevel, LearningActionsTable, LearningActionStatus, ReviewKind } from '../../db/schema.js';
 import type { Trx } from '../cases/record.js';
 
 type Q = Db | Trx;
@@ -173,26 +174,7 @@ export type ActionRow = Awaited<ReturnType<typeof listActions>>[number];
 
 export async function insertAction(
   q: Q,
-  v: {
-    partnership_id: string;
-    review_id: string | null;
-    recommendation_id: string | null;
-    level: ActionLevel;
-    agency_id: string | null;
-    team_id: string | null;
-    what: string;
-    who: string;
-    owner_user_id: string | null;
-    due_on: string;
-    done_when: string;
-    worked_when: string;
-    measure: string | null;
-    baseline: number | null;
-    baseline_cases: number | null;
-    target: number | null;
-    created_by: string | null;
-    at: Date;
-  },
+  v: Omit<Insertable<LearningActionsTable>, 'created_at' | 'updated_at' | 'status' | 'version' | 'done_evidence' | 'closed_at' | 'closed_by'> & { at: Date },
 ): Promise<string> {
   const { at, ...values } = v;
   const row = await q.insertInto('learning_actions').values({ ...values, created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow();
