@@ -28,9 +28,13 @@ export function toIsoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
+// One formatter for every call: building an Intl.DateTimeFormat costs far more than formatting with it (it
+// dominated loading a child's facts, which formats a date for every meeting and action)
+const LONDON_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** Today's date in England for an instant. */
 export function londonDate(instant: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return LONDON_DATE.format(instant);
 }
 
 export function addDays(iso: string, days: number): string {
