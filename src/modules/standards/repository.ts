@@ -305,7 +305,9 @@ export async function replaceResults(q: Q, partnershipId: string, childId: strin
  * transaction): one upsert of every row, sent as one JSON document, then one delete of any stored
  * standard a child no longer has a result for. Upserting rather than deleting and inserting lets a
  * child re-evaluated by a change at the same moment wait on its rows instead of colliding with them,
- * without a lock per child; a child deleted meanwhile is skipped.
+ * without a lock per child; a child deleted meanwhile is skipped. Evidence and instances that have not changed
+ * (most of them, night after night) keep the value already stored, so PostgreSQL does not compress and write
+ * them again.
  */
 export async function replaceResultsMany(q: Q, partnershipId: string, results: ReadonlyMap<string, StandardResult[]>, at: Date): Promise<void> {
   if (!results.size) return;
@@ -322,7 +324,9 @@ export async function replaceResultsMany(q: Q, partnershipId: string, results: R
       join children c on c.id = x.child_id and c.partnership_id = ${partnershipId}::uuid
       on conflict (child_id, standard_key) do update set
         status = excluded.status, due_on = excluded.due_on, flagged = excluded.flagged, reason = excluded.reason,
-        evidence = excluded.evidence, instances = excluded.instances, evaluated_at = excluded.evaluated_at`.execute(q);
+        evidence = case when standard_results.evidence = excluded.evidence then standard_results.evidence else excluded.evidence end,
+        instances = case when standard_results.instances = excluded.instances then standard_results.instances else excluded.instances end,
+        evaluated_at = excluded.evaluated_at`.execute(q);
   const keep = JSON.stringify([...results].flatMap(([childId, rs]) => rs.map((r) => ({ child_id: childId, standard_key: r.key }))));
   await sql`
     delete from standard_results r
