@@ -64,6 +64,20 @@ describe('the batch recompute', () => {
     expect(await stored()).toEqual(before);
   });
 
+  it('removes the stored results of a child given fewer standards than the others in its batch, and of one given none', async () => {
+    const [a, b, c] = await repo.childIds(database.db, partnershipId);
+    const rules = (await svc.ruleContext(partnershipId)).rules;
+    const facts = await repo.loadFactsMany(database.db, partnershipId, [a!, b!, c!]);
+    const full = evaluate(facts.get(a!)!, rules, '2026-11-02');
+    const fewer = evaluate(facts.get(b!)!, rules, '2026-11-02').slice(0, 3);
+    await repo.replaceResultsMany(database.db, partnershipId, new Map([[a!, full], [b!, fewer], [c!, []]]), clock.now());
+    const keysOf = async (id: string) => (await database.db.selectFrom('standard_results').select('standard_key').where('child_id', '=', id).orderBy('standard_key').execute()).map((r) => r.standard_key);
+    expect(await keysOf(a!)).toEqual(full.map((r) => r.key).sort());
+    expect(await keysOf(b!)).toEqual(fewer.map((r) => r.key).sort());
+    expect(await keysOf(c!)).toEqual([]);
+    await svc.recomputePartnership(partnershipId);
+  });
+
   it('gives one child the same facts alone as in a batch of many', async () => {
     const ids = await repo.childIds(database.db, partnershipId);
     const many = await repo.loadFactsMany(database.db, partnershipId, ids);

@@ -327,12 +327,21 @@ export async function replaceResultsMany(q: Q, partnershipId: string, results: R
         evidence = case when standard_results.evidence = excluded.evidence then standard_results.evidence else excluded.evidence end,
         instances = case when standard_results.instances = excluded.instances then standard_results.instances else excluded.instances end,
         evaluated_at = excluded.evaluated_at`.execute(q);
-  const keep = JSON.stringify([...results].flatMap(([childId, rs]) => rs.map((r) => ({ child_id: childId, standard_key: r.key }))));
-  await sql`
-    delete from standard_results r
-    where r.partnership_id = ${partnershipId}::uuid
-      and r.child_id in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)
-      and not exists (select 1 from jsonb_to_recordset(${keep}::jsonb) as k(child_id uuid, standard_key text) where k.child_id = r.child_id and k.standard_key = r.standard_key)`.execute(q);
+  // Results of standards outside the batch's: one delete through the primary key (child, standard); a child
+  // with fewer standards than the others (none, in practice: every child gets one result for each standard
+  // with a version) has its own
+  const keys = [...new Set([...results.values()].flatMap((rs) => rs.map((r) => r.key)))];
+  const stale = q.deleteFrom('standard_results').where('partnership_id', '=', partnershipId);
+  if (!keys.length) {
+    await stale.where('child_id', 'in', ids).execute();
+    return;
+  }
+  await stale.where('child_id', 'in', ids).where('standard_key', 'not in', keys).execute();
+  for (const [childId, rs] of results) {
+    if (rs.length >= keys.length) continue;
+    const own = rs.map((r) => r.key);
+    await (own.length ? stale.where('child_id', '=', childId).where('standard_key', 'not in', own) : stale.where('child_id', '=', childId)).execute();
+  }
 }
 
 export async function childIds(q: Q, partnershipId: string): Promise<string[]> {
