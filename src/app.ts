@@ -29,7 +29,7 @@ import { escalationsApiRoutes, escalationsRoutes } from './modules/escalations/r
 import { CaseworkService } from './modules/casework/service.js';
 import { caseworkApiRoutes, caseworkRoutes } from './modules/casework/routes.js';
 import { ImportsService } from './modules/imports/service.js';
-import { importsRoutes } from './modules/imports/routes.js';
+import { importsApiRoutes, importsRoutes } from './modules/imports/routes.js';
 import { StandardsService } from './modules/standards/service.js';
 import { standardsApiRoutes, standardsRoutes } from './modules/standards/routes.js';
 import { NotificationsService } from './modules/notifications/service.js';
@@ -164,6 +164,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
       ...auditsApiRoutes(audits, auditConduct),
       ...learningApiRoutes(learning),
       ...retentionApiRoutes(retention),
+      ...importsApiRoutes(imports),
     ],
     { version, childGate: (actor, childId) => cases.assertCanSee(actor, childId) },
   );

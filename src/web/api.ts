@@ -28,6 +28,13 @@ export interface ApiRoute<B = unknown, Q = unknown, P = unknown> {
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
   response?: z.ZodType;
+  /**
+   * An example of the success response for the OpenAPI document (it must match `response`: the
+   * OpenAPI test checks). Without one, an example is built from the response schema.
+   */
+  example?: unknown;
+  /** An example request body (it must match `body`); without one, built from the body schema. */
+  bodyExample?: unknown;
   /** Status on success (default 200; 201 for POST). */
   status?: number;
   /** Roles allowed; any signed-in user if omitted. */
@@ -47,6 +54,12 @@ export function apiRoute<B = undefined, Q = undefined, P = undefined>(route: Api
 
 export const API_PREFIX = '/api/v1';
 
+/** A stable operation id: the method and the path's words, e.g. getChildrenIdPlan. */
+export function operationId(r: { method: string; url: string }): string {
+  const words = r.url.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return r.method.toLowerCase() + words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
 export const errorSchema = z
   .object({
     error: z.object({
@@ -65,7 +78,15 @@ export interface ApiOptions {
   childGate?: (actor: Actor, childId: string) => Promise<void>;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The API's routes as declared (schemas, examples): for the OpenAPI tests. */
+    apiRoutes: readonly ApiRoute[];
+  }
+}
+
 export function registerApi(app: FastifyInstance, routes: ApiRoute[], info: ApiOptions): void {
+  app.decorate('apiRoutes', routes);
   for (const route of routes) {
     app.route({
       method: route.method,
@@ -96,36 +117,144 @@ export function registerApi(app: FastifyInstance, routes: ApiRoute[], info: ApiO
   app.get(`${API_PREFIX}/openapi.json`, (_req, reply) => reply.send(document));
 }
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
-  return z.toJSONSchema(schema, { io, target: 'openapi-3.0', unrepresentable: 'any' });
+type Json = Record<string, unknown>;
+
+/**
+ * The JSON schema of a Zod schema for OpenAPI 3.0. Named schemas (`.meta({ id })`) move to
+ * `components.schemas` and are referred to there, so the document has one copy of each.
+ */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output', components: Record<string, Json>): Json {
+  const js = z.toJSONSchema(schema, { io, target: 'openapi-3.0', unrepresentable: 'any' }) as Json;
+  const hoist = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(hoist);
+    if (!node || typeof node !== 'object') return node;
+    const out: Json = {};
+    for (const [k, v] of Object.entries(node as Json)) {
+      if (k === 'definitions' || k === '$defs') {
+        for (const [name, def] of Object.entries(v as Json)) components[name] ??= hoist(def) as Json;
+      } else if (k === '$ref' && typeof v === 'string') out[k] = v.replace(/^#\/(definitions|\$defs)\//, '#/components/schemas/');
+      else out[k] = hoist(v);
+    }
+    return out;
+  };
+  return hoist(js) as Json;
+}
+
+/** Resolves a `$ref` to a component, and an `allOf` of one. */
+function deref(s: Json, components: Record<string, Json>): Json {
+  let cur = s;
+  for (let i = 0; i < 10; i++) {
+    if (typeof cur.$ref === 'string') cur = components[cur.$ref.replace('#/components/schemas/', '')] ?? {};
+    else if (Array.isArray(cur.allOf) && cur.allOf.length === 1) cur = cur.allOf[0] as Json;
+    else break;
+  }
+  return cur;
+}
+
+const EXAMPLE_STRINGS: [RegExp, string][] = [
+  [/^(la_?child_?id|laChildId|caseRef)$/i, 'LA-004217'],
+  [/email/i, 'sam.jones@example.org'],
+  [/firstName/i, 'Ada'],
+  [/lastName/i, 'Example'],
+  [/^(name|child|lead|owner|chair|team|agency|area|author|by)$/i, 'Sam Jones'],
+  [/(On|Date|Due|dueOn|asOf|today)$/, '2026-11-02'],
+  [/(At)$/, '2026-11-02T09:30:00.000Z'],
+  [/title/i, 'Core group minutes: thematic audit'],
+  [/key$/i, 'first-core-group'],
+];
+
+/**
+ * An example value for a JSON schema, for operations without a hand-written one: plausible
+ * values by format and field name (dates, ids, names), the first of an enum, one item a list.
+ */
+export function exampleFor(schema: Json, components: Record<string, Json>, name = '', depth = 0): unknown {
+  const s = deref(schema, components);
+  if (depth > 8) return null;
+  if ('example' in s) return s.example;
+  if (Array.isArray(s.examples) && s.examples.length) return s.examples[0];
+  if ('default' in s && s.default !== undefined) return s.default;
+  if ('const' in s) return s.const;
+  if (Array.isArray(s.enum) && s.enum.length) return s.enum.find((v) => v !== null) ?? s.enum[0];
+  for (const k of ['anyOf', 'oneOf'] as const) {
+    const alts = s[k];
+    if (Array.isArray(alts) && alts.length) {
+      const pick = (alts as Json[]).find((a) => deref(a, components).type !== 'null' && !deref(a, components).nullable) ?? (alts[0] as Json);
+      return exampleFor(pick, components, name, depth + 1);
+    }
+  }
+  if (Array.isArray(s.allOf) && s.allOf.length) {
+    return Object.assign({}, ...(s.allOf as Json[]).map((a) => exampleFor(a, components, name, depth + 1) as object));
+  }
+  const type = Array.isArray(s.type) ? (s.type as string[]).find((x) => x !== 'null') : (s.type as string | undefined);
+  switch (type) {
+    case 'object': {
+      const out: Json = {};
+      for (const [k, v] of Object.entries((s.properties as Json | undefined) ?? {})) out[k] = exampleFor(v as Json, components, k, depth + 1);
+      if (!s.properties && s.additionalProperties && typeof s.additionalProperties === 'object') out.key = exampleFor(s.additionalProperties as Json, components, 'key', depth + 1);
+      return out;
+    }
+    case 'array':
+      return s.items ? [exampleFor(s.items as Json, components, name.replace(/s$/, ''), depth + 1)] : [];
+    case 'integer':
+      return /^(page)$/.test(name) ? 1 : /pageSize/.test(name) ? 50 : /total/.test(name) ? 1 : /version/.test(name) ? 3 : typeof s.minimum === 'number' && s.minimum > 0 ? s.minimum : 1;
+    case 'number':
+      return typeof s.minimum === 'number' ? s.minimum : 1;
+    case 'boolean':
+      return false;
+    case 'string': {
+      if (s.format === 'uuid' || /(^id$|Id$)/.test(name)) return '3f8e2a51-6c4b-4d7e-9a10-2b5c7d8e9f01';
+      if (s.format === 'date-time') return '2026-11-02T09:30:00.000Z';
+      if (s.format === 'date') return '2026-11-02';
+      if (s.format === 'email') return 'sam.jones@example.org';
+      for (const [re, v] of EXAMPLE_STRINGS) if (re.test(name)) return v;
+      return typeof s.minLength === 'number' && s.minLength > 10 ? 'x'.repeat(s.minLength) : 'text';
+    }
+    default:
+      return null;
+  }
 }
 
 export function openApiDocument(routes: ApiRoute[], info: { version: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const components: Record<string, Json> = {};
   for (const r of routes) {
-    const p = API_PREFIX + r.url.replace(/:([A-Za-z]+)/g, '{$1}');
+    const p = API_PREFIX + r.url.replace(/:([A-Za-z][A-Za-z0-9]*)/g, '{$1}');
     const parameters: unknown[] = [];
     for (const [where, schema] of [['path', r.params], ['query', r.query]] as const) {
       if (!schema) continue;
-      const js = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+      const js = deref(jsonSchema(schema, 'input', components), components) as { properties?: Record<string, Json>; required?: string[] };
       for (const [name, s] of Object.entries(js.properties ?? {})) {
-        parameters.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: s });
+        const { description, ...rest } = s;
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || (js.required ?? []).includes(name),
+          ...(typeof description === 'string' ? { description } : {}),
+          schema: rest,
+          example: where === 'path' ? exampleFor(rest, components, name) : undefined,
+        });
       }
     }
     const ok = String(r.status ?? (r.method === 'POST' ? 201 : 200));
+    const body = r.body ? jsonSchema(r.body, 'input', components) : null;
+    const response = r.response ? jsonSchema(r.response, 'output', components) : null;
     paths[p] ??= {};
     paths[p][r.method.toLowerCase()] = {
+      operationId: operationId(r),
       summary: r.summary,
       tags: [r.tag],
-      ...(parameters.length ? { parameters } : {}),
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
+      ...(parameters.length ? { parameters: parameters.map((x) => JSON.parse(JSON.stringify(x)) as unknown) } : {}),
+      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body, example: r.bodyExample ?? exampleFor(body, components) } } } } : {}),
       responses: {
-        [ok]: r.response ? { description: 'Success', content: { 'application/json': { schema: jsonSchema(r.response, 'output') } } } : { description: 'Success' },
-        '400': { description: 'Bad input: every bad field is named', content: { 'application/json': { schema: jsonSchema(errorSchema, 'output') } } },
+        [ok]: response
+          ? { description: 'Success', content: { 'application/json': { schema: response, example: r.example ?? exampleFor(response, components) } } }
+          : { description: ok === '204' ? 'Done: no content' : 'Success' },
+        '400': { description: 'Bad input: every bad field is named', content: { 'application/json': { schema: jsonSchema(errorSchema, 'output', components), example: { error: { code: 'validation', message: 'Check the fields named', fields: { pageSize: 'pageSize must be from 1 to 200' } } } } } },
         '401': { description: 'No valid bearer token' },
         '403': { description: 'Not allowed for your role' },
         ...(r.params ? { '404': { description: 'Not found, or not yours to see' } } : {}),
-        ...(r.method === 'PATCH' ? { '409': { description: 'Someone else changed the record since you read it (version mismatch)' } } : {}),
+        ...(r.method === 'PATCH' || r.method === 'PUT' || r.method === 'DELETE' ? { '409': { description: 'Someone else changed the record since you read it (version mismatch): the body has the current record' } } : {}),
+        '429': { description: 'Too many requests: wait a minute' },
       },
       security: [{ bearerAuth: [] }],
     };
@@ -139,7 +268,7 @@ export function openApiDocument(routes: ApiRoute[], info: { version: string }) {
         'The JSON API of Assure. Authenticate with a personal access token: `Authorization: Bearer assure_pat_…` (create one under Your account, or with `npx assure token create`). Errors are `{"error": {"code", "message", "fields"}}`.',
     },
     servers: [{ url: '/' }],
-    components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } }, schemas: components },
     paths,
   };
 }

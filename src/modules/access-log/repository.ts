@@ -86,6 +86,7 @@ export interface AccessLogQuery {
   recordId?: string | undefined;
   subjectId?: string | undefined;
   userId?: string | undefined;
+  action?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   limit: number;
@@ -98,6 +99,7 @@ export async function searchAccessLog(db: Db, q: AccessLogQuery): Promise<{ rows
   if (q.recordId) base = base.where('access_log.record_id', '=', q.recordId);
   if (q.subjectId) base = base.where('access_log.subject_id', '=', q.subjectId);
   if (q.userId) base = base.where('access_log.user_id', '=', q.userId);
+  if (q.action) base = base.where('access_log.action', '=', q.action);
   if (q.from) base = base.where('access_log.at', '>=', q.from);
   if (q.to) base = base.where('access_log.at', '<', q.to);
   const [rows, count] = await Promise.all([

@@ -10,12 +10,13 @@ import { barChartSvg } from '../../lib/charts.js';
 import type { Actor } from '../../lib/actor.js';
 import { ForbiddenError, ValidationError } from '../../lib/errors.js';
 import { toCsv } from '../../lib/tabular.js';
+import { paged, pageOut, pageQuery } from '../../lib/pagination.js';
 import { parse, version } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute, idParams } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
 import { sendDownload } from '../../web/downloads.js';
 import { formValues, handleForm } from '../../web/forms.js';
-import { CATEGORIES } from '../../db/schema.js';
+import { AUDIT_STATUSES, CATEGORIES } from '../../db/schema.js';
 import { AuditConduct, planSchema, todayIn } from './conduct.js';
 import { reportPdf, reportXlsx, type ReportHeading } from './report-files.js';
 import { type AuditData, type AuditsService, canManageAudits } from './service.js';
@@ -343,25 +344,63 @@ const reportOut = z
   })
   .meta({ id: 'AuditReport' });
 
+const auditListQuery = z.object({
+  ...pageQuery,
+  status: z.enum(AUDIT_STATUSES, { error: `status must be one of ${AUDIT_STATUSES.join(', ')}` }).optional(),
+  tool: z.string().trim().max(100, 'tool must be 100 characters or fewer').optional().describe('The tool’s key (GET /api/v1/audits/tools)'),
+  source: z.enum(['assure', 'import'], { error: 'source must be assure or import' }).optional(),
+});
+const auditOut = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  purpose: z.string().nullable(),
+  status: z.enum(AUDIT_STATUSES),
+  source: z.enum(['assure', 'import']),
+  tool: z.object({ key: z.string(), version: z.number().int(), name: z.string() }),
+  cohort: z.unknown().describe('How the cohort was chosen (onDate, size, minPlanMonths)'),
+  sample: z.unknown().describe('How the sample was drawn (kind, size, seed, unmet)'),
+  auditorsPerCase: z.number().int(),
+  startedAt: z.iso.datetime().nullable(),
+  completedAt: z.iso.datetime().nullable(),
+  version: z.number().int(),
+  cases: z.array(
+    z.object({
+      id: z.uuid(),
+      caseRef: z.string(),
+      childId: z.uuid().nullable(),
+      area: z.string().nullable(),
+      team: z.string().nullable(),
+      auditors: z.array(z.object({ userId: z.uuid(), name: z.string(), agency: z.string(), submitted: z.boolean() })),
+      agreed: z.boolean(),
+    }),
+  ),
+});
+
 export function auditsApiRoutes(audits: AuditsService, conduct: AuditConduct): ApiRoute[] {
   return [
     apiRoute({
       method: 'GET',
       url: '/audits/tools',
       tag: 'Case audits',
-      summary: 'The audit tools (latest version of each) with their questions and answer options',
-      response: z.object({ items: z.array(toolOut) }),
-      handler: async ({ actor }) => ({ items: (await audits.tools(actor)).map(toolSummary) }),
+      summary: 'The audit tools (latest version of each) with their questions and answer options; page with page and pageSize',
+      query: z.object(pageQuery),
+      response: pageOut(toolOut),
+      handler: async ({ actor, query }) => paged((await audits.tools(actor)).map(toolSummary), query),
     }),
     apiRoute({
       method: 'GET',
       url: '/audits',
       tag: 'Case audits',
-      summary: 'The partnership’s audits, newest first (completed ones for everyone; all for QA leads and admins)',
-      response: z.object({ items: z.array(z.object({ id: z.string(), title: z.string(), status: z.string(), source: z.string(), tool: z.string(), toolVersion: z.number().int(), cases: z.number().int() })) }),
-      handler: async ({ actor }) => ({
-        items: (await audits.list(actor)).map((a) => ({ id: a.id, title: a.title, status: a.status, source: a.source, tool: a.tool_key, toolVersion: a.tool_version, cases: Number(a.cases) })),
-      }),
+      summary: 'The partnership’s audits, newest first (completed ones for everyone; all for QA leads and admins); filter by status, tool (its key) and source; page with page and pageSize',
+      query: auditListQuery,
+      response: pageOut(z.object({ id: z.string(), title: z.string(), status: z.string(), source: z.string(), tool: z.string(), toolVersion: z.number().int(), cases: z.number().int() })),
+      handler: async ({ actor, query }) =>
+        paged(
+          (await audits.list(actor))
+            .filter((a) => (!query.status || a.status === query.status) && (!query.tool || a.tool_key === query.tool) && (!query.source || a.source === query.source))
+            .map((a) => ({ id: a.id, title: a.title, status: a.status, source: a.source, tool: a.tool_key, toolVersion: a.tool_version, cases: Number(a.cases) })),
+          query,
+        ),
     }),
     apiRoute({
       method: 'POST',
@@ -382,6 +421,42 @@ export function auditsApiRoutes(audits: AuditsService, conduct: AuditConduct): A
       body: z.object({ tool: z.string().min(1, { error: 'Enter the tool’s key' }), title: z.string(), purpose: z.string().optional(), csv: z.string().max(MAX_CSV_BYTES, { error: 'The CSV must be at most 5 MB' }) }),
       response: z.object({ id: z.string(), cases: z.number().int() }),
       handler: async ({ actor, body }) => audits.importAudit(actor, { toolKey: body.tool, title: body.title, purpose: body.purpose ?? null, csv: body.csv }),
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/audits/:id',
+      tag: 'Case audits',
+      summary: 'One audit for QA leads and admins: its tool, cohort and sample, and every case with its auditors and whether each submitted and the answers were agreed (others read a completed audit’s report)',
+      roles: ['qa-lead', 'partnership-admin'],
+      params: idParams,
+      response: auditOut,
+      handler: async ({ actor, params }) => {
+        const o = await conduct.overview(actor, params.id);
+        const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+        return {
+          id: o.audit.id,
+          title: o.audit.title,
+          purpose: o.audit.purpose,
+          status: o.audit.status,
+          source: o.audit.source,
+          tool: { key: o.tool.key, version: o.tool.version, name: o.tool.name },
+          cohort: o.audit.cohort,
+          sample: o.audit.sample,
+          auditorsPerCase: o.audit.auditors_per_case,
+          startedAt: iso(o.audit.started_at),
+          completedAt: iso(o.audit.completed_at),
+          version: o.audit.version,
+          cases: o.cases.map((c) => ({
+            id: c.id,
+            caseRef: c.case_ref,
+            childId: c.child_id,
+            area: c.area,
+            team: c.team,
+            auditors: o.assignments.filter((a) => a.audit_case_id === c.id).map((a) => ({ userId: a.user_id, name: a.user_name, agency: a.agency_name, submitted: !!a.submitted_at })),
+            agreed: o.answers.some((a) => a.audit_case_id === c.id && a.kind === 'agreed'),
+          })),
+        };
+      },
     }),
     apiRoute({
       method: 'POST',
@@ -421,9 +496,14 @@ export function auditsApiRoutes(audits: AuditsService, conduct: AuditConduct): A
       method: 'GET',
       url: '/audits/assigned',
       tag: 'Case audits',
-      summary: 'The cases assigned to you in audits that are running',
-      response: z.object({ items: z.array(z.object({ auditId: z.string(), title: z.string(), caseId: z.string(), caseRef: z.string(), submitted: z.boolean() })) }),
-      handler: async ({ actor }) => ({ items: (await conduct.myCases(actor)).map((c) => ({ auditId: c.audit_id, title: c.title, caseId: c.case_id, caseRef: c.case_ref, submitted: !!c.submitted_at })) }),
+      summary: 'The cases assigned to you in audits that are running; filter by submitted (yes or no); page with page and pageSize',
+      query: z.object({ ...pageQuery, submitted: z.enum(['yes', 'no'], { error: 'submitted must be yes or no' }).optional() }),
+      response: pageOut(z.object({ auditId: z.string(), title: z.string(), caseId: z.string(), caseRef: z.string(), submitted: z.boolean() })),
+      handler: async ({ actor, query }) =>
+        paged(
+          (await conduct.myCases(actor)).map((c) => ({ auditId: c.audit_id, title: c.title, caseId: c.case_id, caseRef: c.case_ref, submitted: !!c.submitted_at })).filter((c) => !query.submitted || c.submitted === (query.submitted === 'yes')),
+          query,
+        ),
     }),
     apiRoute({
       method: 'PUT',

@@ -13,7 +13,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../../lib/errors.js';
 import { toCsv } from '../../lib/tabular.js';
+import { paged, pageOf, pageOut, pageQuery } from '../../lib/pagination.js';
 import { parse } from '../../lib/validation.js';
+import { apiRoute, type ApiRoute, idParams } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
 import { RULES } from './cin-census/validate.js';
 import type { CensusIssue as ImportIssue } from './cin-census/validate.js';
@@ -183,4 +185,96 @@ export async function importsRoutes(app: FastifyInstance, imports: ImportsServic
         });
     });
   });
+}
+
+// API: the imports' results (importing itself is the page's upload and the assure command)
+
+const KINDS = ['cin-census', 'children-csv'] as const;
+const countsOut = z.object({
+  children: z.number().int(),
+  plans: z.number().int(),
+  s47: z.number().int(),
+  conferences: z.number().int(),
+  reviews: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+});
+const runOut = z.object({
+  id: z.uuid(),
+  kind: z.enum(KINDS),
+  fileName: z.string(),
+  source: z.enum(['cli', 'web', 'api']),
+  counts: countsOut,
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  by: z.string().nullable().describe('Who imported it (null: the assure command)'),
+});
+const issueOut = z.object({ code: z.string(), rule: z.string().describe('What the DfE rule (or the import’s note) says'), child: z.string(), message: z.string() });
+const iso = (d: Date | string) => new Date(d).toISOString();
+const countsOf = (c: unknown) => (typeof c === 'string' ? JSON.parse(c) : c) as z.infer<typeof countsOut>;
+const ruleOf = (code: string) => (code === IMPORT_NOTE ? 'Note from the import' : (RULES[code] ?? ''));
+
+export function importsApiRoutes(imports: ImportsService): ApiRoute[] {
+  return [
+    apiRoute({
+      method: 'GET',
+      url: '/imports',
+      tag: 'Imports',
+      summary: 'The partnership’s imports (the CIN census, the children CSV), newest first, with their counts; filter by kind; page with page and pageSize (partnership admins)',
+      roles: ['partnership-admin'],
+      query: z.object({ ...pageQuery, kind: z.enum(KINDS, { error: 'kind must be cin-census or children-csv' }).optional() }),
+      response: pageOut(runOut),
+      handler: async ({ actor, query }) => {
+        const r = await imports.page(actor, query);
+        return pageOf(
+          r.rows.map((x) => ({ id: x.id, kind: x.kind, fileName: x.file_name, source: x.source, counts: countsOf(x.counts), startedAt: iso(x.started_at), finishedAt: iso(x.finished_at), by: x.user_name })),
+          r.total,
+          query,
+        );
+      },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/imports/:id',
+      tag: 'Imports',
+      summary: 'One import: its counts and how many validation issues of each code (the issues themselves: GET /imports/:id/issues) (partnership admins)',
+      roles: ['partnership-admin'],
+      params: idParams,
+      response: runOut.extend({ issues: z.number().int(), byCode: z.array(z.object({ code: z.string(), rule: z.string(), n: z.number().int() })) }),
+      handler: async ({ actor, params }) => {
+        const run = await imports.run(actor, params.id);
+        const byCode = new Map<string, number>();
+        for (const i of run.issues) byCode.set(i.code, (byCode.get(i.code) ?? 0) + 1);
+        return {
+          id: run.id,
+          kind: run.kind,
+          fileName: run.file_name,
+          source: run.source,
+          counts: countsOf(run.counts),
+          startedAt: iso(run.started_at),
+          finishedAt: iso(run.finished_at),
+          by: run.user_name,
+          issues: run.issues.length,
+          byCode: [...byCode].sort(([a], [b]) => a.localeCompare(b)).map(([code, n]) => ({ code, rule: ruleOf(code), n })),
+        };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/imports/:id/issues',
+      tag: 'Imports',
+      summary: 'An import’s validation issues in file order, each with its DfE rule; filter by code; page with page and pageSize (partnership admins)',
+      roles: ['partnership-admin'],
+      params: idParams,
+      query: z.object({ ...pageQuery, code: z.string().trim().max(50, 'code must be 50 characters or fewer').optional().describe('One rule’s code, e.g. 8530 or IMPORT') }),
+      response: pageOut(issueOut),
+      handler: async ({ actor, params, query }) => {
+        const run = await imports.run(actor, params.id);
+        return paged(
+          run.issues.filter((i) => !query.code || i.code === query.code).map((i) => ({ code: i.code, rule: ruleOf(i.code), child: i.child, message: i.message })),
+          query,
+        );
+      },
+    }),
+  ];
 }

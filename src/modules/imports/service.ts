@@ -12,6 +12,7 @@ import type { Db } from '../../db/database.js';
 import type { Category, Partnership } from '../../db/schema.js';
 import { type Actor, hasRole } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
+import { limitOffset } from '../../lib/pagination.js';
 import { DomainError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
 import { londonDate } from '../../lib/working-days.js';
 import type { AccessLogService } from '../access-log/service.js';
@@ -21,7 +22,7 @@ import { type CensusChild, CensusFormatError, type CensusHeader, type CensusPlan
 import { CATEGORY_CODES, type CensusIssue, episodeConferenceDates, showDate, validateChild } from './cin-census/validate.js';
 import type { CsvProblem } from '../../lib/csv-problems.js';
 import { type ChildrenCsv, ChildrenCsvError, parseChildrenCsv } from './children-csv.js';
-import { getImportRun, type ImportCounts, type ImportRun, insertImportRun, listImportRuns } from './repository.js';
+import { countImportRuns, getImportRun, type ImportCounts, type ImportKind, type ImportRun, insertImportRun, listImportRuns } from './repository.js';
 
 /** A file that cannot be imported: nothing was changed. */
 export class ImportRefusedError extends DomainError {
@@ -82,7 +83,7 @@ export class ImportsService {
     if (!mayImport(actor)) throw new ForbiddenError('Only partnership admins can import data');
   }
 
-  async run(actor: Actor, id: string): Promise<ImportRun> {
+  async run(actor: Actor, id: string): Promise<ImportRun & { user_name: string | null }> {
     this.assertCanImport(actor);
     const run = await getImportRun(this.db, actor.partnershipId, id);
     if (!run) throw new NotFoundError('Import not found');
@@ -92,6 +93,14 @@ export class ImportsService {
   async recent(actor: Actor) {
     this.assertCanImport(actor);
     return listImportRuns(this.db, actor.partnershipId);
+  }
+
+  /** One page of the partnership's imports, newest first, and how many there are. */
+  async page(actor: Actor, q: { page: number; pageSize: number; kind?: ImportKind | undefined }) {
+    this.assertCanImport(actor);
+    const { limit, offset } = limitOffset(q);
+    const [rows, total] = await Promise.all([listImportRuns(this.db, actor.partnershipId, limit, offset, q.kind), countImportRuns(this.db, actor.partnershipId, q.kind)]);
+    return { rows, total };
   }
 
   async importCinCensus(req: CinCensusImport): Promise<ImportOutcome> {

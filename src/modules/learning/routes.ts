@@ -9,7 +9,8 @@ import { REVIEW_KINDS } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
 import { barChartSvg } from '../../lib/charts.js';
 import { ValidationError } from '../../lib/errors.js';
-import { pageNumber, parse } from '../../lib/validation.js';
+import { paged, pageOut, pageQuery } from '../../lib/pagination.js';
+import { parse } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute, idParams } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
 import { MIME, sendDownload } from '../../web/downloads.js';
@@ -376,14 +377,6 @@ const actionOut = z.object({
   version: z.number().int(),
 });
 
-const pageQuery = {
-  page: pageNumber,
-  pageSize: z.coerce.number({ error: 'pageSize must be a whole number' }).int('pageSize must be a whole number').min(1, 'pageSize must be from 1 to 200').max(200, 'pageSize must be from 1 to 200').default(50),
-};
-function paged<T>(all: T[], q: { page: number; pageSize: number }) {
-  return { items: all.slice((q.page - 1) * q.pageSize, q.page * q.pageSize), page: q.page, pageSize: q.pageSize, total: all.length };
-}
-
 type ActionViewRow = Awaited<ReturnType<LearningService['actions']>>[number];
 const actionJson = (a: ActionViewRow): z.infer<typeof actionOut> => ({
   id: a.id,
@@ -412,7 +405,7 @@ export function learningApiRoutes(learning: LearningService): ApiRoute[] {
       tag: 'Learning',
       summary: 'Learning reviews, newest first (published ones for everyone; drafts too for QA leads and admins); page with page and pageSize',
       query: z.object(pageQuery),
-      response: z.object({ items: z.array(reviewOut), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() }),
+      response: pageOut(reviewOut),
       handler: async ({ actor, query }) =>
         paged(
           (await learning.list(actor)).map((r) => ({ id: r.id, kind: r.kind, title: r.title, subject: r.subject, status: r.status, startedOn: r.started_on, notifiedOn: r.notified_on, publishedAt: r.published_at ? new Date(r.published_at).toISOString() : null })),
@@ -468,7 +461,7 @@ export function learningApiRoutes(learning: LearningService): ApiRoute[] {
       tag: 'Learning',
       summary: 'Action plan rows, by due date, with each measure’s baseline, target and current value; filter by status, level, review or overdue=yes; page with page and pageSize',
       query: actionFilterSchema.extend(pageQuery),
-      response: z.object({ items: z.array(actionOut), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() }),
+      response: pageOut(actionOut),
       handler: async ({ actor, query }) => paged((await learning.actions(actor, filterOf(query, learning.today()))).map(actionJson), query),
     }),
     apiRoute({
