@@ -30,7 +30,8 @@ const baseUrl = process.env.LOAD_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 const dbName = `assure_load_${process.pid}`;
 const dbUrl = new URL(baseUrl);
 dbUrl.pathname = `/${dbName}`;
-const env = { ...process.env, DATABASE_URL: dbUrl.toString(), NODE_ENV: 'development', ASSURE_DEMO: 'false', LOG_LEVEL: 'warn' };
+// The API's rate limit is per token, and here one token plays every person: off for the load test
+const env = { ...process.env, DATABASE_URL: dbUrl.toString(), NODE_ENV: 'development', ASSURE_DEMO: 'false', LOG_LEVEL: 'warn', API_RATE_LIMIT_PER_MINUTE: '0' };
 
 function assure(argv: string[], input?: string): string {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...argv], { env, input, encoding: 'utf8' });

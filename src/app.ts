@@ -166,7 +166,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
       ...retentionApiRoutes(retention),
       ...importsApiRoutes(imports),
     ],
-    { version, childGate: (actor, childId) => cases.assertCanSee(actor, childId) },
+    { version, rateLimitPerMinute: config.apiRateLimitPerMinute, childGate: (actor, childId) => cases.assertCanSee(actor, childId) },
   );
 
   return app;

@@ -30,6 +30,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Assure <assure@localhost>'),
   PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be the http(s) address people use, like https://assure.example.org' }).optional()),
   REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(3000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -44,6 +45,8 @@ export interface Config {
   sessionAbsoluteHours: number;
   signInMaxFailures: number;
   signInLockoutMinutes: number;
+  /** API requests a minute for each bearer token (or address, without one); 0: no limit. */
+  apiRateLimitPerMinute: number;
   trustProxy: boolean;
   logLevel: string;
   /** Create the synthetic demo partnership on first start. Never in production. */
@@ -101,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
     signInMaxFailures: e.SIGN_IN_MAX_FAILURES,
     signInLockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES,
+    apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     seedDemo: !production && (e.ASSURE_DEMO ?? e.NODE_ENV === 'development'),

@@ -2,6 +2,7 @@
  * The JSON API under /api/v1. A route is declared once with its Zod schemas: the same
  * schemas validate requests and produce the OpenAPI 3 document at /api/v1/openapi.json.
  */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../db/schema.js';
@@ -74,6 +75,8 @@ export const idParams = z.strictObject({ id: z.uuid({ error: 'id must be a UUID'
 
 export interface ApiOptions {
   version: string;
+  /** Requests a minute for each bearer token (each address without one); 0 or absent: no limit. */
+  rateLimitPerMinute?: number;
   /** Throws NotFoundError unless the actor may see the child: every /children/:id route passes it first. */
   childGate?: (actor: Actor, childId: string) => Promise<void>;
 }
@@ -87,10 +90,15 @@ declare module 'fastify' {
 
 export function registerApi(app: FastifyInstance, routes: ApiRoute[], info: ApiOptions): void {
   app.decorate('apiRoutes', routes);
+  const perMinute = info.rateLimitPerMinute ?? 0;
+  // One count across the whole API for each token (its hash: the secret itself is never a key in
+  // memory), or each address without one
+  const limiter = perMinute > 0 ? app.rateLimit({ max: perMinute, timeWindow: '1 minute', keyGenerator: rateKey }) : null;
   for (const route of routes) {
     app.route({
       method: route.method,
       url: API_PREFIX + route.url,
+      ...(limiter ? { onRequest: limiter } : {}),
       handler: async (req, reply) => {
         const actor = requireActor(req, ...(route.roles ?? []));
         const params = route.params ? parse(route.params, req.params) : undefined;
@@ -123,6 +131,11 @@ type Json = Record<string, unknown>;
  * The JSON schema of a Zod schema for OpenAPI 3.0. Named schemas (`.meta({ id })`) move to
  * `components.schemas` and are referred to there, so the document has one copy of each.
  */
+function rateKey(req: FastifyRequest): string {
+  const auth = req.headers.authorization;
+  return typeof auth === 'string' && auth ? `token:${createHash('sha256').update(auth).digest('hex').slice(0, 32)}` : `ip:${req.ip}`;
+}
+
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output', components: Record<string, Json>): Json {
   const js = z.toJSONSchema(schema, { io, target: 'openapi-3.0', unrepresentable: 'any' }) as Json;
   const hoist = (node: unknown): unknown => {
