@@ -165,16 +165,29 @@ function deref(s: Json, components: Record<string, Json>): Json {
 }
 
 const EXAMPLE_STRINGS: [RegExp, string][] = [
-  [/^(la_?child_?id|laChildId|caseRef)$/i, 'LA-004217'],
+  [/^(laChildId|caseRef)$/, 'LA-004217'],
+  [/^child$/, 'Ada Example'],
   [/email/i, 'sam.jones@example.org'],
-  [/firstName/i, 'Ada'],
-  [/lastName/i, 'Example'],
-  [/^(name|child|lead|owner|chair|team|agency|area|author|by)$/i, 'Sam Jones'],
-  [/(On|Date|Due|dueOn|asOf|today)$/, '2026-11-02'],
-  [/(At)$/, '2026-11-02T09:30:00.000Z'],
-  [/title/i, 'Core group minutes: thematic audit'],
+  [/^firstName$/, 'Ada'],
+  [/^lastName$/, 'Example'],
+  [/^upn$/, 'A123456789012'],
+  [/agency/i, 'Example Children’s Social Care'],
+  [/^team$/, 'North Assessment Team'],
+  [/^area$/, 'North'],
+  [/^(name|lead|owner|chair|author|by|createdBy|finalisedBy|heardBy|userName|heardByName)$/, 'Sam Jones'],
+  [/(^date|On$|Date$|Birth$|^dueOn$|^asOf$|^today$|^from$|^to$)/, '2026-11-02'],
+  [/At$/, '2026-11-02T09:30:00.000Z'],
+  [/[cC]ategor/, 'NEG'],
+  [/^title$/, 'The child is safe from neglect at home'],
+  [/^(summary)$/, 'Outline plan agreed at the initial conference'],
+  [/^(what)$/, 'Health visitor to complete a developmental check'],
+  [/^(note|comment|content|concern|message|text|reason|rationale)$/, 'Seen at home with mum; the kitchen was clean and there was food in the cupboards.'],
+  [/Measure$|When$/, 'The check is recorded and shared with the core group'],
+  [/^role$/, 'Health visitor'],
+  [/^relationship$/, 'mother'],
+  [/^sex$/, 'not-known'],
   [/key$/i, 'first-core-group'],
-];
+]
 
 /**
  * An example value for a JSON schema, for operations without a hand-written one: plausible
@@ -215,12 +228,13 @@ export function exampleFor(schema: Json, components: Record<string, Json>, name 
     case 'boolean':
       return false;
     case 'string': {
-      if (s.format === 'uuid' || /(^id$|Id$)/.test(name)) return '3f8e2a51-6c4b-4d7e-9a10-2b5c7d8e9f01';
+      if (s.format === 'uuid') return '3f8e2a51-6c4b-4d7e-9a10-2b5c7d8e9f01';
       if (s.format === 'date-time') return '2026-11-02T09:30:00.000Z';
       if (s.format === 'date') return '2026-11-02';
       if (s.format === 'email') return 'sam.jones@example.org';
       for (const [re, v] of EXAMPLE_STRINGS) if (re.test(name)) return v;
-      return typeof s.minLength === 'number' && s.minLength > 10 ? 'x'.repeat(s.minLength) : 'text';
+      if (/(^id$|Id$)/.test(name)) return '3f8e2a51-6c4b-4d7e-9a10-2b5c7d8e9f01';
+      return typeof s.minLength === 'number' && s.minLength > 4 ? 'x'.repeat(s.minLength) : 'text';
     }
     default:
       return null;

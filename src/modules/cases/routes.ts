@@ -474,6 +474,33 @@ export function casesApiRoutes(cases: CasesService): ApiRoute[] {
       summary: 'One child’s record: details, family, journey and current plan (access-logged)',
       params: childParams,
       response: childRecordOut,
+      example: {
+        child: {
+          id: '3f8e2a51-6c4b-4d7e-9a10-2b5c7d8e9f01',
+          laChildId: 'LA-004217',
+          upn: null,
+          firstName: 'Ada',
+          lastName: 'Example',
+          dateOfBirth: '2019-04-12',
+          expectedDateOfBirth: null,
+          sex: 'female',
+          ethnicity: 'WBRI',
+          disabilities: [],
+          areaId: '7b1c9d20-3e4f-4a5b-8c6d-7e8f9a0b1c2d',
+          teamId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+          leadUserId: '8c9d0e1f-2a3b-4c4d-8e5f-6a7b8c9d0e1f',
+          schoolName: 'Example Primary School',
+          schoolDslName: 'Chris Teacher',
+          schoolDslContact: 'dsl@example-primary.example.org',
+          version: 4,
+        },
+        family: [{ id: '9d0e1f2a-3b4c-4d5e-9f6a-7b8c9d0e1f2a', name: 'Mary Example', relationship: 'mother', livesWithChild: true, parentalResponsibility: true }],
+        referrals: [{ id: 'ae1f2a3b-4c5d-4e6f-8a7b-8c9d0e1f2a3b', receivedOn: '2026-08-20', source: 'School', summary: 'Ada came to school hungry and unwashed on several days.' }],
+        strategyDiscussions: [{ id: 'bf2a3b4c-5d6e-4f7a-9b8c-9d0e1f2a3b4c', heldOn: '2026-08-22', outcome: 'section-47', participants: [{ name: 'Sam Jones', agency: 'Example Children’s Social Care' }, { name: 'PC Ali', agency: 'Example Police' }] }],
+        s47Enquiries: [{ id: 'c03b4c5d-6e7f-4a8b-8c9d-0e1f2a3b4c5d', startedOn: '2026-08-22', icpcTargetOn: '2026-09-12', outcome: 'icpc', concludedOn: '2026-09-10' }],
+        conferences: [{ id: '6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c', kind: 'initial', scheduledOn: '2026-09-14', heldOn: '2026-09-14', status: 'completed', decision: 'plan', categories: ['NEG'] }],
+        plans: [{ id: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', startedOn: '2026-09-14', endedOn: null, initialCategory: 'NEG', latestCategory: 'NEG', previousPlans: 0, cinPlan: null }],
+      },
       handler: async ({ actor, params }) => {
         const r = await cases.overview(actor, params.id);
         return {

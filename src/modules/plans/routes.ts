@@ -432,6 +432,45 @@ const actionDetailOut = actionOut.omit({ latestProgress: true }).extend({
   progress: z.array(progressOut).describe('Every progress note, newest first'),
 });
 
+const CHILD = '3f8e2a51-6c4b-4d7e-9a10-2b5c7d8e9f01';
+const PLAN_EXAMPLE = {
+  id: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+  childId: CHILD,
+  startedOn: '2026-09-14',
+  endedOn: null,
+  initialCategory: 'NEG',
+  latestCategory: 'NEG',
+  previousPlans: 0,
+  currentVersion: 2,
+  outcomes: [
+    {
+      id: '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
+      title: 'Ada is safe from neglect at home',
+      position: 1,
+      version: 1,
+      actions: [
+        {
+          id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b',
+          outcomeId: '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
+          what: 'Health visitor to complete a developmental check',
+          owner: { userId: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f', name: 'Priya Shah', agencyId: '3d4e5f6a-7b8c-4d9e-8f0a-1b2c3d4e5f6a', agency: 'Example Community Health' },
+          dueOn: '2026-11-20',
+          doneMeasure: 'The check is recorded and shared with the core group',
+          workedMeasure: 'Ada meets her developmental milestones at the next check',
+          status: 'in-progress',
+          overdue: false,
+          version: 3,
+          latestProgress: { status: 'in-progress', note: 'Check booked for 14 November; mum has agreed to attend.', at: '2026-11-02T09:30:00.000Z', by: 'Priya Shah' },
+        },
+      ],
+    },
+  ],
+  versions: [
+    { number: 2, summary: 'Action added: “Health visitor to complete a developmental check”', createdAt: '2026-10-05T14:00:00.000Z', createdBy: 'Sam Jones', meetingId: '4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b', meetingHeldOn: '2026-10-05', conferenceId: null, conferenceKind: null, conferenceOn: null },
+    { number: 1, summary: 'Outline plan agreed at the initial conference', createdAt: '2026-09-14T12:00:00.000Z', createdBy: 'Jo Chair', meetingId: null, meetingHeldOn: null, conferenceId: '6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c', conferenceKind: 'initial', conferenceOn: '2026-09-14' },
+  ],
+};
+
 const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 
 type View = Awaited<ReturnType<PlansService['view']>>;
@@ -491,6 +530,7 @@ export function plansApiRoutes(plans: PlansService): ApiRoute[] {
       summary: 'The child’s current child protection plan: outcomes, actions in five columns with status and latest progress, and versions (access-logged)',
       params: childParams,
       response: planOut,
+      example: PLAN_EXAMPLE,
       handler: async ({ actor, params }) => {
         const v = await plans.view(actor, params.id);
         if (!v.plan) throw new NotFoundError('The child has no current child protection plan');
@@ -618,7 +658,9 @@ export function plansApiRoutes(plans: PlansService): ApiRoute[] {
       params: actionParams,
       authorize: ({ actor, params }) => plans.assertCanUpdateAction(actor, params.id, params.actionId),
       body: progressSchema,
+      bodyExample: { status: 'in-progress', note: 'Developmental check booked for 14 November; mum has agreed to attend.', version: 2 },
       response: z.object({ id: z.uuid(), actionId: z.uuid(), status: z.enum(ACTION_STATUSES), version: z.number().int() }),
+      example: { id: '9b2d4f60-1a3c-4e5f-8a7b-6c5d4e3f2a10', actionId: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', status: 'in-progress', version: 3 },
       handler: async ({ actor, params, body }) => plans.recordProgress(actor, params.id, params.actionId, body),
     }),
     apiRoute({

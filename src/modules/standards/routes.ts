@@ -141,6 +141,30 @@ export function standardsApiRoutes(standards: StandardsService): ApiRoute[] {
         flagged: z.enum(['yes'], { error: 'flagged must be yes' }).optional(),
       }),
       response: pageOut(resultOut).extend({ asOf: z.string() }),
+      example: {
+        items: [
+          {
+            key: 'first-core-group',
+            name: 'First core group within 10 working days of the initial conference',
+            kind: 'timescale',
+            source: 'statutory',
+            citation: 'Working Together to Safeguard Children 2023 (DfE): the child protection plan and the core group',
+            status: 'met-late',
+            flagged: false,
+            dueOn: '2026-09-28',
+            reason: null,
+            evidence: [
+              { type: 'conference', id: '6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c', date: '2026-09-14', label: 'Initial conference held' },
+              { type: 'meeting', id: '4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b', date: '2026-10-05', label: 'First core group held' },
+            ],
+            instances: [],
+          },
+        ],
+        page: 1,
+        pageSize: 50,
+        total: 1,
+        asOf: '2026-11-02',
+      },
       handler: async ({ actor, params, query }) => {
         const r = await standards.forChild(actor, params.id);
         const items = r.results.map((x) => toResult(x.definition, x.result)).filter((x) => (!query.status || x.status === query.status) && (!query.flagged || x.flagged));
