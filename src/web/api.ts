@@ -71,6 +71,14 @@ export const errorSchema = z
   })
   .meta({ id: 'Error' });
 
+export const conflictSchema = z
+  .object({
+    error: z.object({ code: z.literal('conflict'), message: z.string() }),
+    current: z.record(z.string(), z.unknown()).nullable().describe('The record as saved now, with its version: read it, then send your change again with that version'),
+  })
+  .meta({ id: 'Conflict' });
+const CONFLICT_EXAMPLE = { error: { code: 'conflict', message: 'Someone else changed this action while you were editing it' }, current: { id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', due_on: '2026-12-18', version: 4 } };
+
 export const idParams = z.strictObject({ id: z.uuid({ error: 'id must be a UUID' }) });
 
 export interface ApiOptions {
@@ -276,11 +284,13 @@ export function openApiDocument(routes: ApiRoute[], info: { version: string }) {
         [ok]: response
           ? { description: 'Success', content: { 'application/json': { schema: response, example: r.example ?? exampleFor(response, components) } } }
           : { description: ok === '204' ? 'Done: no content' : 'Success' },
-        '400': { description: 'Bad input: every bad field is named', content: { 'application/json': { schema: jsonSchema(errorSchema, 'output', components), example: { error: { code: 'validation', message: 'Check the fields named', fields: { pageSize: 'pageSize must be from 1 to 200' } } } } } },
+        '400': { description: 'Bad input: every bad field is named', content: { 'application/json': { schema: jsonSchema(errorSchema, 'output', components), example: { error: { code: 'validation_failed', message: 'There is a problem with the information you gave', fields: { pageSize: 'pageSize must be from 1 to 200' } } } } } },
         '401': { description: 'No valid bearer token' },
         '403': { description: 'Not allowed for your role' },
         ...(r.params ? { '404': { description: 'Not found, or not yours to see' } } : {}),
-        ...(r.method === 'PATCH' || r.method === 'PUT' || r.method === 'DELETE' ? { '409': { description: 'Someone else changed the record since you read it (version mismatch): the body has the current record' } } : {}),
+        ...(r.method === 'PATCH' || r.method === 'PUT' || r.method === 'DELETE' || (r.body && 'version' in ((body?.properties as Json | undefined) ?? {}))
+          ? { '409': { description: 'Someone else changed the record since you read it (the version sent is not the saved one): current is the record as saved now', content: { 'application/json': { schema: jsonSchema(conflictSchema, 'output', components), example: CONFLICT_EXAMPLE } } } }
+          : {}),
         '429': { description: 'Too many requests: wait a minute' },
       },
       security: [{ bearerAuth: [] }],

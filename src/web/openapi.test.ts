@@ -120,6 +120,19 @@ describe('the OpenAPI document', () => {
     expect([...new Set(broken)]).toEqual([]);
   });
 
+  it('has every API path the integration guide mentions', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const guide = await readFile(new URL('../../docs/integration.md', import.meta.url), 'utf8');
+    const mentioned = [...new Set([...guide.matchAll(/\/api\/v1\/[^\s`"'?)]*/g)].map((m) => m[0].replace(/[.,:;]+$/, '')))].filter((p) => p !== `${API_PREFIX}/openapi.json`);
+    expect(mentioned.length).toBeGreaterThan(15);
+    const templates = Object.keys(doc.paths).map((p) => p.split('/'));
+    const known = (p: string) => templates.some((tpl) => {
+      const segs = p.split('/');
+      return segs.length === tpl.length && segs.every((s, i) => s === tpl[i] || /^\{.+\}$/.test(tpl[i]!));
+    });
+    expect(mentioned.filter((p) => !known(p))).toEqual([]);
+  });
+
   it('names operations from the method and the path', () => {
     expect(operationId({ method: 'GET', url: '/children/:id/plan/versions' })).toBe('getChildrenIdPlanVersions');
     expect(doc.paths[`${API_PREFIX}/children/{id}/s47/{s47Id}/outcome`]?.post).toBeDefined();
