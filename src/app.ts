@@ -23,7 +23,7 @@ import { plansApiRoutes, plansRoutes } from './modules/plans/routes.js';
 import { VoiceService } from './modules/voice/service.js';
 import { voiceApiRoutes, voiceRoutes } from './modules/voice/routes.js';
 import { PortalService } from './modules/portal/service.js';
-import { portalRoutes } from './modules/portal/routes.js';
+import { portalApiRoutes, portalRoutes } from './modules/portal/routes.js';
 import { EscalationsService } from './modules/escalations/service.js';
 import { escalationsApiRoutes, escalationsRoutes } from './modules/escalations/routes.js';
 import { CaseworkService } from './modules/casework/service.js';
@@ -165,6 +165,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
       ...learningApiRoutes(learning),
       ...retentionApiRoutes(retention),
       ...importsApiRoutes(imports),
+      ...portalApiRoutes(portal),
     ],
     { version, rateLimitPerMinute: config.apiRateLimitPerMinute, childGate: (actor, childId) => cases.assertCanSee(actor, childId) },
   );

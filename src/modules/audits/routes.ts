@@ -484,6 +484,27 @@ export function auditsApiRoutes(audits: AuditsService, conduct: AuditConduct): A
     }),
     apiRoute({
       method: 'GET',
+      url: '/audits/:id/themes',
+      tag: 'Case audits',
+      summary: 'The auditors’ comments (the answers to text questions) with the themes each is tagged with, and the audit’s themes with their counts; filter comments by theme (its name) or untagged=yes; page with page and pageSize (QA leads and admins)',
+      roles: ['qa-lead', 'partnership-admin'],
+      params: idParams,
+      query: z.object({
+        ...pageQuery,
+        theme: z.string().trim().max(200, 'theme must be 200 characters or fewer').optional(),
+        untagged: z.enum(['yes'], { error: 'untagged must be yes' }).optional(),
+      }),
+      response: pageOut(z.object({ id: z.string(), caseRef: z.string(), question: z.string(), domain: z.string(), text: z.string(), themes: z.array(z.string()) })).extend({
+        themes: z.array(z.object({ id: z.uuid(), kind: z.enum(['strength', 'improvement']), name: z.string(), count: z.number().int() })),
+      }),
+      handler: async ({ actor, params, query }) => {
+        const c = await conduct.comments(actor, params.id);
+        const comments = c.comments.filter((x) => (!query.theme || x.themes.includes(query.theme)) && (!query.untagged || x.themes.length === 0));
+        return { ...paged(comments, query), themes: c.themes.map((t) => ({ id: t.id, kind: t.kind, name: t.name, count: t.count })) };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
       url: '/audits/:id/agreement',
       tag: 'Case audits',
       summary: 'Agreement between auditors before moderation, per domain: observed and expected agreement, Cohen’s kappa (QA leads and admins)',

@@ -307,3 +307,51 @@ describe('the other lists share the contract', () => {
     expect((await get('worker', '/standards/first-core-group/children')).statusCode).toBe(403);
   });
 });
+
+describe('the other reads the pages show', () => {
+  it('a retention review by its id: the case reference, never the name, access-logged', async () => {
+    const db = t.database.db;
+    const closed = await db
+      .insertInto('children')
+      .values({ partnership_id: f.partnershipId, la_child_id: 'API-CLOSED', first_name: 'Closed', last_name: 'Apichild', date_of_birth: '1980-01-01', created_at: '2010-01-01T00:00:00Z' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db.insertInto('cp_plans').values({ partnership_id: f.partnershipId, child_id: closed.id, started_on: '2010-01-01', ended_on: '2011-01-01', initial_category: 'NEG', latest_category: 'NEG', previous_plans: 0 }).execute();
+    const { RetentionService } = await import('../retention/service.js');
+    const { systemActor } = await import('../../lib/actor.js');
+    await new RetentionService(db, t.clock, new AccessLogService(db, t.clock)).markDue(systemActor(f.partnershipId, 'test'));
+    const list = await page<{ id: string; caseRef: string }>('admin', '/retention/reviews');
+    expect(list.total).toBe(1);
+    const one = await get('admin', `/retention/reviews/${list.items[0]!.id}`);
+    expect(one.statusCode).toBe(200);
+    expect(one.json()).toMatchObject({ id: list.items[0]!.id, caseRef: list.items[0]!.caseRef, closedOn: '2011-01-01' });
+    expect(one.body).not.toMatch(/Apichild|API-CLOSED|1980/);
+    const logged = await db.selectFrom('access_log').select('action').where('record_type', '=', 'retention-review').where('record_id', '=', list.items[0]!.id).where('user_id', '=', f.users.admin!.id).execute();
+    expect(logged.length).toBeGreaterThan(0);
+    expect((await get('elsewhereAdmin', `/retention/reviews/${list.items[0]!.id}`)).statusCode).toBe(404);
+    expect((await get('admin', '/retention/rule')).json()).toMatchObject({ yearsAfterClosure: 6, minimumAge: 25 });
+  });
+
+  it('one practice standard’s versions; an unknown key is a 400 naming it', async () => {
+    const r = await get('admin', '/standards/definitions/first-core-group');
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ current: { key: 'first-core-group' }, versions: [{ key: 'first-core-group' }] });
+    expect((await get('admin', '/standards/definitions/no-such-standard')).json().error.fields.key).toBeDefined();
+    expect((await get('worker', '/standards/definitions/first-core-group')).statusCode).toBe(403);
+  });
+
+  it('the links sent to a child’s family, for those who may see the record only', async () => {
+    expect(await page('worker', `/children/${ids.Ada}/invitations`)).toMatchObject({ items: [], total: 0, responses: [] });
+    expect((await get('health', `/children/${ids.Ada}/invitations`)).statusCode).toBe(404);
+    expect((await get('worker', `/children/${ids.Ada}/invitations?meeting=x`)).json().error.fields.meeting).toBe('meeting must be the id of a core group meeting');
+  });
+
+  it('the learning assurance figures, for QA leads and admins', async () => {
+    expect((await get('qa', '/learning/assurance')).json()).toMatchObject({ reviews: 0, recommendations: 0, actions: 0, overdue: 0, responses: [] });
+    expect((await get('worker', '/learning/assurance')).statusCode).toBe(403);
+  });
+
+  it('the reminder setting of the token’s user', async () => {
+    expect((await get('worker', '/account/notifications')).json()).toEqual({ digest: expect.any(String), isDefault: true });
+  });
+});

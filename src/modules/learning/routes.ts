@@ -466,6 +466,42 @@ export function learningApiRoutes(learning: LearningService): ApiRoute[] {
     }),
     apiRoute({
       method: 'GET',
+      url: '/learning/assurance',
+      tag: 'Learning',
+      summary: 'The partnership’s assurance figures (QA leads and admins): reviews published, recommendations by status, action rows open and overdue (by agency), each review’s timescale and the teams that responded to each briefing',
+      roles: [...LEADS],
+      response: z.object({
+        today: z.string(),
+        reviews: z.number().int().describe('Published reviews'),
+        recommendations: z.number().int(),
+        recommendationsByStatus: z.record(z.string(), z.number().int()),
+        actions: z.number().int(),
+        open: z.number().int(),
+        overdue: z.number().int(),
+        overdueByAgency: z.array(z.object({ agency: z.string(), count: z.number().int() })),
+        measured: z.number().int().describe('Action rows with a measure'),
+        responses: z.array(z.object({ reviewId: z.uuid(), title: z.string(), sent: z.number().int(), responded: z.number().int() })),
+        timescales: z.array(z.object({ reviewId: z.uuid(), title: z.string(), kind: z.string(), standard: z.string(), from: z.string(), dueOn: z.string(), doneOn: z.string().nullable(), status: z.string() })),
+      }),
+      handler: async ({ actor }) => {
+        const a = await learning.assurance(actor);
+        return {
+          today: a.today,
+          reviews: a.reviews,
+          recommendations: a.recommendations.length,
+          recommendationsByStatus: a.byStatus,
+          actions: a.actions,
+          open: a.open,
+          overdue: a.overdue.length,
+          overdueByAgency: a.overdueByAgency,
+          measured: a.measured.length,
+          responses: a.responses.map((r) => ({ reviewId: r.id, title: r.title, sent: r.sent, responded: r.responded })),
+          timescales: a.timescales.map((x) => ({ reviewId: x.id, title: x.title, kind: x.kind, standard: x.standard, from: x.from, dueOn: x.dueOn, doneOn: x.doneOn, status: x.status })),
+        };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
       url: '/learning/actions/:id',
       tag: 'Learning',
       summary: 'One action plan row with its measure',

@@ -152,6 +152,16 @@ export function retentionApiRoutes(svc: RetentionService): ApiRoute[] {
     }),
     apiRoute({
       method: 'GET',
+      url: '/retention/reviews/:id',
+      tag: 'Retention',
+      summary: 'One record due for review: case reference, closing date, age band and the version to decide it with, never a name; access-logged (partnership admins)',
+      roles: [ADMIN],
+      params: idParams,
+      response: dueOut,
+      handler: async ({ actor, params }) => svc.review(actor, params.id),
+    }),
+    apiRoute({
+      method: 'GET',
       url: '/retention/rule',
       tag: 'Retention',
       summary: 'The partnership’s retention rule: a closed record is due for review this many years after closing, once the person is at least this old (partnership admins)',

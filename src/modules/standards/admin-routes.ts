@@ -118,6 +118,19 @@ export function standardsAdminApiRoutes(standards: StandardsService): ApiRoute[]
       },
     }),
     apiRoute({
+      method: 'GET',
+      url: '/standards/definitions/:key',
+      tag: 'Practice standards',
+      summary: 'One practice standard: the version in force today and every version, oldest first (partnership admins)',
+      roles: [ADMIN],
+      params: keyParams,
+      response: z.object({ asOf: z.string(), current: definitionOut, versions: z.array(definitionOut) }),
+      handler: async ({ actor, params }) => {
+        const r = await standards.standard(actor, params.key);
+        return { asOf: r.today, current: r.current, versions: r.versions };
+      },
+    }),
+    apiRoute({
       method: 'POST',
       url: '/standards/definitions/:key/versions',
       tag: 'Practice standards',
