@@ -719,6 +719,18 @@ export function coreGroupApiRoutes(svc: CoreGroupsService): ApiRoute[] {
     }),
     apiRoute({
       method: 'GET',
+      url: '/minutes-settings',
+      tag: 'Core group meetings',
+      summary: 'The partnership’s core group minutes settings (partnership admins): the headings, in order, and which quality checks must pass before minutes can be finalised',
+      roles: ['partnership-admin'],
+      response: z.object({ headings: z.array(z.object({ key: z.string(), title: z.string() })), mandatoryChecks: z.array(z.string()), version: z.number().int() }),
+      handler: async ({ actor }) => {
+        const m = await svc.minutesSettings(actor);
+        return { headings: m.headings, mandatoryChecks: [...m.mandatory], version: m.version };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
       url: '/team',
       tag: 'Work queues',
       summary: 'For a team manager: every child of their team on a plan and how its core group is running (timetable, drafts, the first core group); filter by overdue; page with page and pageSize',

@@ -457,6 +457,37 @@ export function learningApiRoutes(learning: LearningService): ApiRoute[] {
     }),
     apiRoute({
       method: 'GET',
+      url: '/learning/reviews/:id/briefing',
+      tag: 'Learning',
+      summary: 'A review’s 7-minute briefing in its seven parts, as sent to teams (published reviews; drafts too for QA leads and admins)',
+      params: idParams,
+      response: z.object({ reviewId: z.uuid(), title: z.string(), kind: z.string(), parts: z.array(z.object({ number: z.string(), title: z.string(), text: z.string().nullable().optional(), items: z.array(z.string()).optional() })) }),
+      handler: async ({ actor, params }) => {
+        const d = await learning.load(actor, params.id);
+        return { reviewId: d.review.id, title: d.review.title, kind: d.review.kind, parts: briefingParts(d) };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/learning/reviews/:id/response',
+      tag: 'Learning',
+      summary: 'Your team’s response to a briefing sent to it: the discussion recorded (with its version) and the team’s action plan rows',
+      params: idParams,
+      response: z.object({ reviewId: z.uuid(), team: z.string(), discussion: z.string().nullable(), respondedAt: z.iso.datetime().nullable(), version: z.number().int(), actions: z.array(actionOut) }),
+      handler: async ({ actor, params }) => {
+        const d = await learning.responsePage(actor, params.id);
+        return {
+          reviewId: d.review.id,
+          team: d.teamName,
+          discussion: d.recipient.discussion,
+          respondedAt: d.recipient.responded_at ? new Date(d.recipient.responded_at).toISOString() : null,
+          version: d.recipient.version,
+          actions: d.teamActions.map(actionJson),
+        };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
       url: '/learning/actions',
       tag: 'Learning',
       summary: 'Action plan rows, by due date, with each measure’s baseline, target and current value; filter by status, level, review or overdue=yes; page with page and pageSize',
