@@ -123,7 +123,12 @@ describe('the OpenAPI document', () => {
   it('has every API path the integration guide mentions', async () => {
     const { readFile } = await import('node:fs/promises');
     const guide = await readFile(new URL('../../docs/integration.md', import.meta.url), 'utf8');
-    const mentioned = [...new Set([...guide.matchAll(/\/api\/v1\/[^\s`"'?)]*/g)].map((m) => m[0].replace(/[.,:;]+$/, '')))].filter((p) => p !== `${API_PREFIX}/openapi.json`);
+    const full = [...guide.matchAll(/\/api\/v1\/[^\s`"'?)]*/g)].map((m) => m[0].replace(/[.,:;]+$/, ''));
+    // The coverage table names paths below /api/v1
+    const table = guide.slice(guide.indexOf('## 9. What the API covers'), guide.indexOf('## 10.'));
+    const short = [...table.matchAll(/`(\/[A-Za-z0-9_/-]+)`/g)].map((m) => API_PREFIX + m[1]!);
+    expect(short.length).toBeGreaterThan(40);
+    const mentioned = [...new Set([...full, ...short])].filter((p) => p !== `${API_PREFIX}/openapi.json`);
     expect(mentioned.length).toBeGreaterThan(15);
     const templates = Object.keys(doc.paths).map((p) => p.split('/'));
     const known = (p: string) => templates.some((tpl) => {

@@ -356,6 +356,7 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/audits/:id/agreement': LEADS,
   'GET /api/v1/audits/assigned': r(SIGNED_IN),
   'GET /api/v1/audits/:id/cases/:caseId': r(['auditor', 'qa', 'admin'], { denied: 404 }),
+  'GET /api/v1/audits/:id/cases/:caseId/moderation': LEADS,
 
   // Learning: a published review sent to the north team; a row of that team's
   'GET /learning': r(SIGNED_IN),

@@ -527,6 +527,47 @@ export function auditsApiRoutes(audits: AuditsService, conduct: AuditConduct): A
         ),
     }),
     apiRoute({
+      method: 'GET',
+      url: '/audits/:id/cases/:caseId/moderation',
+      tag: 'Case audits',
+      summary: 'A case for moderation (QA leads and admins): each question with every auditor’s answer and comment, and the agreed answer and reason so far; canModerate while the audit is in moderation',
+      roles: ['qa-lead', 'partnership-admin'],
+      params: caseParams,
+      response: z.object({
+        caseRef: z.string(),
+        canModerate: z.boolean(),
+        token: z.string().describe('Send it back with the agreed answers'),
+        questions: z.array(
+          z.object({
+            key: z.string(),
+            text: z.string(),
+            answers: z.array(z.object({ auditor: z.string().nullable(), answer: z.string().nullable(), comment: z.string().nullable(), reason: z.string().nullable() })),
+            agreed: z.object({ answer: z.string().nullable(), reason: z.string().nullable() }).nullable(),
+          }),
+        ),
+      }),
+      handler: async ({ actor, params }) => {
+        const v = await conduct.moderationCase(actor, params.id, params.caseId);
+        const names = new Map(v.assignments.map((a) => [a.user_id, a.user_name]));
+        return {
+          caseRef: v.auditCase.case_ref,
+          canModerate: v.canModerate,
+          token: v.token,
+          questions: questionsOf(v.tool).map((q) => {
+            const agreed = v.agreed.find((a) => a.question_key === q.key);
+            return {
+              key: q.key,
+              text: q.text,
+              answers: v.answers
+                .filter((a) => a.kind !== 'agreed' && a.question_key === q.key)
+                .map((a) => ({ auditor: a.author_user_id ? (names.get(a.author_user_id) ?? null) : null, answer: a.answer, comment: a.comment, reason: a.reason })),
+              agreed: agreed ? { answer: agreed.answer, reason: agreed.reason } : null,
+            };
+          }),
+        };
+      },
+    }),
+    apiRoute({
       method: 'PUT',
       url: '/audits/:id/cases/:caseId/answers',
       tag: 'Case audits',
