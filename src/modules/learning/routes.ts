@@ -9,7 +9,7 @@ import { REVIEW_KINDS } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
 import { barChartSvg } from '../../lib/charts.js';
 import { ValidationError } from '../../lib/errors.js';
-import { paged, pageOut, pageQuery } from '../../lib/pagination.js';
+import { paged, pageOf, pageOut, pageQuery } from '../../lib/pagination.js';
 import { parse } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute, idParams } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
@@ -493,7 +493,10 @@ export function learningApiRoutes(learning: LearningService): ApiRoute[] {
       summary: 'Action plan rows, by due date, with each measure’s baseline, target and current value; filter by status, level, review or overdue=yes; page with page and pageSize',
       query: actionFilterSchema.extend(pageQuery),
       response: pageOut(actionOut),
-      handler: async ({ actor, query }) => paged((await learning.actions(actor, filterOf(query, learning.today()))).map(actionJson), query),
+      handler: async ({ actor, query }) => {
+        const r = await learning.actionsPage(actor, filterOf(query, learning.today()), query);
+        return pageOf(r.rows.map(actionJson), r.total, query);
+      },
     }),
     apiRoute({
       method: 'GET',
