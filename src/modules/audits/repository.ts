@@ -170,10 +170,24 @@ export async function auditById(q: Q, partnershipId: string, id: string) {
   return q.selectFrom('audits').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
 }
 
-export async function listAudits(q: Q, partnershipId: string) {
-  return q
-    .selectFrom('audits as a')
-    .innerJoin('audit_tools as t', 't.id', 'a.tool_id')
+/** The filters of the audits list; `statuses` bounds it to what the person may see. */
+export interface AuditFilter {
+  statuses?: readonly AuditStatus[] | undefined;
+  toolKey?: string | undefined;
+  source?: 'assure' | 'import' | undefined;
+}
+
+const auditsQuery = (q: Q, partnershipId: string, f: AuditFilter) => {
+  let query = q.selectFrom('audits as a').innerJoin('audit_tools as t', 't.id', 'a.tool_id').where('a.partnership_id', '=', partnershipId);
+  if (f.statuses) query = f.statuses.length ? query.where('a.status', 'in', f.statuses) : query.where(sql<boolean>`false`);
+  if (f.toolKey) query = query.where('t.key', '=', f.toolKey);
+  if (f.source) query = query.where('a.source', '=', f.source);
+  return query;
+};
+
+/** The partnership's audits, newest first: all of them, or one page (limit and offset). */
+export async function listAudits(q: Q, partnershipId: string, f: AuditFilter = {}, limit?: number, offset = 0) {
+  return auditsQuery(q, partnershipId, f)
     .select((eb) => [
       'a.id',
       'a.title',
@@ -186,9 +200,15 @@ export async function listAudits(q: Q, partnershipId: string) {
       't.version as tool_version',
       eb.selectFrom('audit_cases as c').select((e) => e.fn.countAll<string>().as('n')).whereRef('c.audit_id', '=', 'a.id').as('cases'),
     ])
-    .where('a.partnership_id', '=', partnershipId)
     .orderBy('a.created_at', 'desc')
+    .orderBy('a.id')
+    .$if(limit !== undefined, (qb) => qb.limit(limit!).offset(offset))
     .execute();
+}
+
+export async function countAudits(q: Q, partnershipId: string, f: AuditFilter = {}): Promise<number> {
+  const row = await auditsQuery(q, partnershipId, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function casesOf(q: Q, auditId: string) {

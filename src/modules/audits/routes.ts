@@ -10,7 +10,7 @@ import { barChartSvg } from '../../lib/charts.js';
 import type { Actor } from '../../lib/actor.js';
 import { ForbiddenError, ValidationError } from '../../lib/errors.js';
 import { toCsv } from '../../lib/tabular.js';
-import { paged, pageOut, pageQuery } from '../../lib/pagination.js';
+import { paged, pageOf, pageOut, pageQuery } from '../../lib/pagination.js';
 import { parse, version } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute, idParams } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
@@ -394,13 +394,14 @@ export function auditsApiRoutes(audits: AuditsService, conduct: AuditConduct): A
       summary: 'The partnership’s audits, newest first (completed ones for everyone; all for QA leads and admins); filter by status, tool (its key) and source; page with page and pageSize',
       query: auditListQuery,
       response: pageOut(z.object({ id: z.string(), title: z.string(), status: z.string(), source: z.string(), tool: z.string(), toolVersion: z.number().int(), cases: z.number().int() })),
-      handler: async ({ actor, query }) =>
-        paged(
-          (await audits.list(actor))
-            .filter((a) => (!query.status || a.status === query.status) && (!query.tool || a.tool_key === query.tool) && (!query.source || a.source === query.source))
-            .map((a) => ({ id: a.id, title: a.title, status: a.status, source: a.source, tool: a.tool_key, toolVersion: a.tool_version, cases: Number(a.cases) })),
+      handler: async ({ actor, query }) => {
+        const r = await audits.page(actor, { status: query.status, toolKey: query.tool, source: query.source }, query);
+        return pageOf(
+          r.rows.map((a) => ({ id: a.id, title: a.title, status: a.status, source: a.source, tool: a.tool_key, toolVersion: a.tool_version, cases: Number(a.cases) })),
+          r.total,
           query,
-        ),
+        );
+      },
     }),
     apiRoute({
       method: 'POST',

@@ -5,6 +5,8 @@
  * report of a completed audit, which is what the partnership publishes.
  */
 import type { Db } from '../../db/database.js';
+import type { AuditStatus } from '../../db/schema.js';
+import { limitOffset, type PageRequest } from '../../lib/pagination.js';
 import { type Actor, hasRole, systemActor } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
@@ -56,8 +58,17 @@ export class AuditsService {
   }
 
   async list(actor: Actor) {
-    const rows = await repo.listAudits(this.db, actor.partnershipId);
-    return canManageAudits(actor) ? rows : rows.filter((r) => r.status === 'completed');
+    return repo.listAudits(this.db, actor.partnershipId, { statuses: canManageAudits(actor) ? undefined : ['completed'] });
+  }
+
+  /** One page of the audits the person may see (completed ones; all for QA leads and admins), filtered, and how many match. */
+  async page(actor: Actor, f: { status?: AuditStatus | undefined; toolKey?: string | undefined; source?: 'assure' | 'import' | undefined }, page: PageRequest) {
+    const visible: readonly AuditStatus[] | undefined = canManageAudits(actor) ? undefined : ['completed'];
+    const statuses = f.status ? (visible && !visible.includes(f.status) ? [] : [f.status]) : visible;
+    const filter = { statuses, toolKey: f.toolKey, source: f.source };
+    const { limit, offset } = limitOffset(page);
+    const [rows, total] = await Promise.all([repo.listAudits(this.db, actor.partnershipId, filter, limit, offset), repo.countAudits(this.db, actor.partnershipId, filter)]);
+    return { rows, total };
   }
 
   /**

@@ -354,4 +354,25 @@ describe('the other reads the pages show', () => {
   it('the reminder setting of the token’s user', async () => {
     expect((await get('worker', '/account/notifications')).json()).toEqual({ digest: expect.any(String), isDefault: true });
   });
+
+  it('audits: completed ones for everyone, all for QA leads, by status, tool and source, paged in the database', async () => {
+    const db = t.database.db;
+    const accessLog = new AccessLogService(db, t.clock);
+    const { AuditsService } = await import('../audits/service.js');
+    const { AuditConduct } = await import('../audits/conduct.js');
+    const { systemActor } = await import('../../lib/actor.js');
+    const audits = new AuditsService(db, t.clock, accessLog);
+    const qa = systemActor(f.partnershipId, 'test');
+    for (const title of ['First imported', 'Second imported']) await audits.importAudit(qa, { toolKey: 'cp-multi-agency', title, csv: 'case_ref,area,overall\nA1,North,Good\n' });
+    await new AuditConduct(db, t.clock, accessLog, audits).plan(qa, { title: 'Planned audit', tool: 'core-group-thematic', onDate: '2026-11-02', strategy: 'all', auditorsPerCase: '1' });
+    expect(await page('qa', '/audits')).toMatchObject({ total: 3 });
+    expect(await page('worker', '/audits')).toMatchObject({ total: 2 });
+    expect(await page('worker', '/audits?status=planning')).toMatchObject({ total: 0, items: [] });
+    expect(await page('qa', '/audits?status=planning')).toMatchObject({ total: 1, items: [{ title: 'Planned audit' }] });
+    const [p1, p2] = [await page<{ title: string }>('qa', '/audits?tool=cp-multi-agency&source=import&pageSize=1&page=1'), await page<{ title: string }>('qa', '/audits?tool=cp-multi-agency&source=import&pageSize=1&page=2')];
+    expect([p1.total, p2.total, p1.items.length, p2.items.length]).toEqual([2, 2, 1, 1]);
+    expect([p1.items[0]!.title, p2.items[0]!.title].sort()).toEqual(['First imported', 'Second imported']);
+    expect(await page('elsewhere', '/audits')).toMatchObject({ total: 0 });
+    expect((await get('qa', '/audits?status=done')).json().error.fields.status).toBe('status must be one of planning, running, moderation, completed');
+  });
 });
