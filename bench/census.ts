@@ -80,7 +80,10 @@ export async function censusFigures(databaseUrl: string | undefined): Promise<Ce
     const size = `${CENSUS_CHILDREN.toLocaleString('en-GB')} children, ${(bytes / 2 ** 20).toFixed(0)} MiB`;
     return [
       { name: `census import (${size})`, value: r.ms / 1000, unit: 's', limit: Math.round(SECONDS_PER_CHILD * CENSUS_CHILDREN * 10) / 10 },
-      { name: `census import peak memory (${databaseUrl ? 'Node alone' : 'with the embedded database'})`, value: r.maxRssMiB, unit: 'MiB', limit: 300 },
+      // The 300 MB goal is the importing process's own memory, beside a PostgreSQL server. On the
+      // embedded database the process also holds PGlite (0.8–1 GB of its own), so the limit there is
+      // the embedded server's resident-memory limit.
+      { name: `census import peak memory (${databaseUrl ? 'Node alone' : 'with the embedded database'})`, value: r.maxRssMiB, unit: 'MiB', limit: databaseUrl ? 300 : 1536 },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -12,6 +12,8 @@ import { systemActor } from '../../lib/actor.js';
 import { projectRoot } from '../../web/render.js';
 import { buildTestApp, type TestApp } from '../../../test/support/app.js';
 import { type Fixture, makePartnership, PASSWORD } from '../../../test/support/factories.js';
+import { writeCensus } from '../../../bench/census.js';
+import { verifyChain } from '../access-log/repository.js';
 import { AccessLogService } from '../access-log/service.js';
 import { IMPORTED_END_REASON, ImportRefusedError, ImportsService, type ImportSummary } from './service.js';
 
@@ -306,6 +308,74 @@ describe.skipIf(!haveFiles)('the upload page', () => {
     expect(await countRows(p.partnershipId)).toEqual(before);
     const signedOut = await t.agent().get('/imports/cin-census');
     expect(signedOut.statusCode).toBe(303);
+  });
+});
+
+describe('large files are written in batches', () => {
+  const census = (children: string) =>
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2026</Year><ReferenceDate>2026-03-31</ReferenceDate></CollectionDetails><Source><LEA>990</LEA></Source></Header><Children>\n${children}</Children></Message>\n`;
+  const child = (id: string, plans: string) =>
+    `<Child><ChildIdentifiers><LAchildID>${id}</LAchildID><PersonBirthDate>2015-05-01</PersonBirthDate><Sex>1</Sex></ChildIdentifiers><CINdetails><CINreferralDate>2025-01-02</CINreferralDate>${plans}</CINdetails></Child>\n`;
+  const plan = (start: string, end?: string) =>
+    `<ChildProtectionPlans><CPPstartDate>${start}</CPPstartDate>${end ? `<CPPendDate>${end}</CPPendDate>` : ''}<InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse><LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse></ChildProtectionPlans>`;
+  const accessRows = async (partnershipId: string) =>
+    Number((await t.database.db.selectFrom('access_log').select((eb) => eb.fn.countAll<number>().as('n')).where('partnership_id', '=', partnershipId).where('action', '=', 'import').executeTakeFirstOrThrow()).n);
+
+  it('2,500 children over three batches: every child, one access-log row each with the chain intact, and a re-import changes nothing', async () => {
+    const p = await newPartnership();
+    const f = path.join(tmp, 'large.xml');
+    await writeCensus(f, 2500);
+    const s = await importInto(p, f);
+    const rows = await countRows(p.partnershipId);
+    expect(s.children).toBe(2500);
+    expect(rows.children).toBe(2500);
+    expect({ plans: rows.plans, s47: rows.s47, conferences: rows.conferences }).toEqual({ plans: s.plans, s47: s.s47, conferences: s.conferences + s.reviews });
+    expect(s.created).toBe(rows.children + rows.plans + rows.s47 + rows.conferences + rows.referrals);
+    expect(await accessRows(p.partnershipId)).toBe(2500);
+    expect((await verifyChain(t.database.db)).broken).toBeNull();
+    // Plans started at their initial conference point back at it
+    const unlinked = await t.database.db.selectFrom('cp_plans').select('id').where('partnership_id', '=', p.partnershipId).where('started_by_conference_id', 'is', null).execute();
+    expect(unlinked).toEqual([]);
+    const again = await importInto(p, f);
+    expect(again).toMatchObject({ children: 2500, created: 0, updated: 0 });
+    expect(await countRows(p.partnershipId)).toEqual({ ...rows, runs: 2 });
+  }, 120_000);
+
+  it('a child the database refuses is left out alone, with the line it was on; the rest of its batch is imported', async () => {
+    const p = await newPartnership();
+    const f = path.join(tmp, 'refused.xml');
+    await writeCensus(f, 1200);
+    const db = t.database.db;
+    await sql`create function refuse_one_child() returns trigger language plpgsql as $$ begin if new.la_child_id = 'B0000700' then raise exception 'refused by the test'; end if; return new; end $$`.execute(db);
+    await sql`create trigger refuse_one_child before insert on children for each row execute function refuse_one_child()`.execute(db);
+    try {
+      const s = await importInto(p, f);
+      expect(s.children).toBe(1199);
+      expect((await countRows(p.partnershipId)).children).toBe(1199);
+      const refused = s.issues.filter((i) => i.child === 'B0000700' && i.code === 'IMPORT' && i.message.includes('could not be imported'));
+      expect(refused).toHaveLength(1);
+      expect(refused[0]!.message).toMatch(/line \d+\) could not be imported: .*refused by the test/);
+      expect(await accessRows(p.partnershipId)).toBe(1199);
+    } finally {
+      await sql`drop trigger refuse_one_child on children`.execute(db);
+      await sql`drop function refuse_one_child()`.execute(db);
+    }
+  }, 120_000);
+
+  it('a later file that ends the open plan and starts the next one stores both', async () => {
+    const p = await newPartnership();
+    const first = path.join(tmp, 'first.xml');
+    fs.writeFileSync(first, census(child('P0001', plan('2025-01-10'))));
+    expect(await importInto(p, first)).toMatchObject({ plans: 1 });
+    const later = path.join(tmp, 'later-plans.xml');
+    fs.writeFileSync(later, census(child('P0001', plan('2025-01-10', '2025-06-01') + plan('2025-09-01'))));
+    const s = await importInto(p, later);
+    expect(s).toMatchObject({ plans: 2, updated: 1 });
+    const plans = await t.database.db.selectFrom('cp_plans').select(['started_on', 'ended_on']).where('partnership_id', '=', p.partnershipId).orderBy('started_on').execute();
+    expect(plans).toEqual([
+      { started_on: '2025-01-10', ended_on: '2025-06-01' },
+      { started_on: '2025-09-01', ended_on: null },
+    ]);
   });
 });
 
