@@ -22,13 +22,13 @@ const iso = (d: Date) => d.toISOString().slice(0, 10);
 const addDays = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000);
 
 /** Writes the census XML, child by child, without holding it in memory. */
-export async function writeCensus(file: string, children: number, seed = 11): Promise<number> {
+export async function writeCensus(file: string, children: number, seed = 11, lea = CENSUS_LEA): Promise<number> {
   const rand = prng(seed);
   const out = createWriteStream(file);
   const write = async (s: string) => {
     if (!out.write(s)) await once(out, 'drain');
   };
-  await write(`<?xml version="1.0" encoding="UTF-8"?>\n<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2026</Year><ReferenceDate>2026-03-31</ReferenceDate></CollectionDetails><Source><SourceLevel>L</SourceLevel><LEA>${CENSUS_LEA}</LEA><SoftwareCode>Bench</SoftwareCode><Release>1</Release><SerialNo>001</SerialNo><DateTime>2026-04-01T09:00:00</DateTime></Source></Header><Children>\n`);
+  await write(`<?xml version="1.0" encoding="UTF-8"?>\n<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2026</Year><ReferenceDate>2026-03-31</ReferenceDate></CollectionDetails><Source><SourceLevel>L</SourceLevel><LEA>${lea}</LEA><SoftwareCode>Bench</SoftwareCode><Release>1</Release><SerialNo>001</SerialNo><DateTime>2026-04-01T09:00:00</DateTime></Source></Header><Children>\n`);
   const categories = ['NEG', 'EMO', 'PHY', 'SAB', 'MUL'];
   for (let i = 0; i < children; i++) {
     const born = addDays(new Date('2009-04-01T00:00:00Z'), Math.floor(rand() * 6000));

@@ -379,4 +379,74 @@ describe('large files are written in batches', () => {
   });
 });
 
+describe('a large upload runs in the background', () => {
+  async function upload(agent: ReturnType<TestApp['agent']>, name: string, content: Buffer) {
+    const boundary = '----assureTestBoundaryLargeUpload';
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${agent.csrf ?? ''}\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/xml\r\n\r\n`),
+      content,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    return t.app.inject({
+      method: 'POST',
+      url: '/imports/cin-census',
+      headers: { cookie: [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: body,
+    });
+  }
+
+  it('the page answers at once, shows how far the import has read, then its result; only the partnership’s admins see it', async () => {
+    const p = await makePartnership(t.database.db, '992');
+    const other = await makePartnership(t.database.db, '993');
+    const f = path.join(tmp, 'upload-large.xml');
+    await writeCensus(f, 20_000, 5, '992');
+    const admin = t.agent();
+    await admin.signIn(p.users.admin!.email, PASSWORD);
+    await admin.get('/imports/cin-census');
+    const worker = t.agent();
+    await worker.signIn(p.users.worker!.email, PASSWORD);
+    const otherAdmin = t.agent();
+    await otherAdmin.signIn(other.users.admin!.email, PASSWORD);
+    const res = await upload(admin, 'large.xml', fs.readFileSync(f));
+    expect(res.statusCode, res.body).toBe(303);
+    const jobPage = String(res.headers.location);
+    expect(jobPage).toMatch(/^\/imports\/jobs\/[0-9a-f-]{36}$/);
+
+    // Others: a practitioner is refused, another partnership's admin does not find it
+    expect((await worker.get(jobPage)).statusCode).toBe(403);
+    expect((await otherAdmin.get(jobPage)).statusCode).toBe(404);
+    expect((await otherAdmin.get(`${jobPage}/progress.json`)).statusCode).toBe(404);
+
+    let sawProgress = false;
+    let next: string | null = null;
+    for (let i = 0; i < 600 && !next; i++) {
+      const page = await admin.get(jobPage);
+      if (page.statusCode === 200) {
+        expect(page.body).toContain('Importing large.xml');
+        expect(page.body).toContain(`data-import-progress="${jobPage}/progress.json"`);
+        sawProgress ||= /\d+ children read, \d+% of the file/.test(page.body);
+      } else {
+        expect(page.statusCode).toBe(303);
+        next = String(page.headers.location);
+        break;
+      }
+      const json = (await admin.get(`${jobPage}/progress.json`)).json() as { state: string; children: number; percent: number | null; next: string | null };
+      expect(['running', 'done']).toContain(json.state);
+      next = json.next;
+      if (!next) await new Promise((r) => setTimeout(r, 200));
+    }
+    // On a database server the import runs beside the page; the embedded database has one connection, which the import holds
+    if (process.env.ASSURE_TEST_BACKEND === 'postgres') expect(sawProgress).toBe(true);
+    expect(next).toMatch(/^\/imports\/[0-9a-f-]{36}\?imported=1$/);
+    const result = await admin.get(next!);
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toContain('The census was imported');
+    expect((await countRows(p.partnershipId)).children).toBe(20_000);
+    // The job page now leads to the result; the upload's temporary file is gone
+    expect(String((await admin.get(jobPage)).headers.location)).toBe(next);
+    expect(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('assure-upload-'))).toEqual([]);
+  }, 180_000);
+});
+
 it.skipIf(haveFiles)(`the census test files are not at ${DIR}: the import tests over them are skipped`, () => {});
