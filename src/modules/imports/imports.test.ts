@@ -277,6 +277,9 @@ describe.skipIf(!haveFiles)('the upload page', () => {
     const body = json.json() as Record<string, unknown>;
     expect(Object.keys(body)).toEqual(['children', 'plans', 's47', 'conferences', 'reviews', 'created', 'updated', 'issues']);
     expect((body.issues as unknown[]).length).toBe(7);
+    // The partnership's practice standards were recomputed with the imported children
+    const evaluated = await t.database.db.selectFrom('standard_results').select('child_id').distinct().where('partnership_id', '=', p.partnershipId).execute();
+    expect(evaluated.length).toBe(await countRows(p.partnershipId).then((r) => r.children));
     // Shown on the page again among recent imports; the temporary upload is gone
     expect((await admin.get('/imports/cin-census')).body).toContain(`/imports/${id}`);
     expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('assure-upload-'))).toEqual([]);

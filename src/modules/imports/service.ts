@@ -79,6 +79,8 @@ export class ImportsService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly accessLog: AccessLogService,
+    /** Runs after an import commits: the partnership's practice standards are recomputed with what it brought in. */
+    private readonly afterImport?: (partnershipId: string) => Promise<unknown>,
   ) {}
 
   assertCanImport(actor: Actor): void {
@@ -98,6 +100,12 @@ export class ImportsService {
   }
 
   async importCinCensus(req: CinCensusImport): Promise<ImportOutcome> {
+    const outcome = await this.importCinCensusOnly(req);
+    await this.afterImport?.(outcome.partnership.id);
+    return outcome;
+  }
+
+  private async importCinCensusOnly(req: CinCensusImport): Promise<ImportOutcome> {
     const startedAt = this.clock.now();
     try {
       return await this.db.transaction().execute(async (trx) => {
@@ -173,7 +181,7 @@ export class ImportsService {
 
   async importChildrenCsv(req: ChildrenCsvImport): Promise<ChildrenCsvOutcome> {
     const startedAt = this.clock.now();
-    return this.db.transaction().execute(async (trx) => {
+    const outcome = await this.db.transaction().execute(async (trx) => {
       let partnership: Partnership | undefined;
       if ('partnershipId' in req.target) {
         partnership = await trx.selectFrom('partnerships').selectAll().where('id', '=', req.target.partnershipId).executeTakeFirst();
@@ -207,6 +215,8 @@ export class ImportsService {
       });
       return { id, partnership: { id: partnership.id, code: partnership.code }, summary: { ...counts, issues: [] }, rows: file.rows };
     });
+    await this.afterImport?.(outcome.partnership.id);
+    return outcome;
   }
 
   private async resolvePartnership(trx: Trx, target: CinCensusImport['target'], header: CensusHeader): Promise<Partnership> {
