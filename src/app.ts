@@ -140,7 +140,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   portalRoutes(app, portal);
   escalationsRoutes(app, escalations);
   caseworkRoutes(app, casework);
-  await importsRoutes(app, imports);
+  await importsRoutes(app, imports, config.uploadDir);
   standardsRoutes(app, standards);
   auditsRoutes(app, audits, auditConduct, clock);
   learningRoutes(app, learning);

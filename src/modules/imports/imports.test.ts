@@ -25,14 +25,17 @@ let t: TestApp;
 let svc: ImportsService;
 let codeSeq = 300;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'assure-import-test-'));
+/** Where this app's uploads wait while they import: empty again once each import has ended. */
+const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'assure-import-uploads-'));
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ uploadDir });
   svc = new ImportsService(t.database.db, t.clock, new AccessLogService(t.database.db, t.clock));
 }, 60_000);
 afterAll(async () => {
   await t?.close();
   fs.rmSync(tmp, { recursive: true, force: true });
+  fs.rmSync(uploadDir, { recursive: true, force: true });
 });
 
 async function newPartnership(code = String(codeSeq++)): Promise<Fixture> {
@@ -282,7 +285,7 @@ describe.skipIf(!haveFiles)('the upload page', () => {
     expect(evaluated.length).toBe(await countRows(p.partnershipId).then((r) => r.children));
     // Shown on the page again among recent imports; the temporary upload is gone
     expect((await admin.get('/imports/cin-census')).body).toContain(`/imports/${id}`);
-    expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('assure-upload-'))).toEqual([]);
+    expect(fs.readdirSync(uploadDir)).toEqual([]);
   });
 
   it('a broken upload re-renders the form with the error and changes nothing', async () => {
@@ -448,7 +451,7 @@ describe('a large upload runs in the background', () => {
     expect((await countRows(p.partnershipId)).children).toBe(20_000);
     // The job page now leads to the result; the upload's temporary file is gone
     expect(String((await admin.get(jobPage)).headers.location)).toBe(next);
-    expect(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('assure-upload-'))).toEqual([]);
+    expect(fs.readdirSync(uploadDir)).toEqual([]);
   }, 180_000);
 });
 

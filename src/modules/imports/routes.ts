@@ -7,7 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import multipart, { type MultipartFile } from '@fastify/multipart';
@@ -46,7 +45,7 @@ export function reportCsv(issues: ImportIssue[]): string {
 /** Where a job's progress points: its result when done, else its own page. */
 const nextFor = (job: ImportJob) => (job.state === 'done' ? `/imports/${job.runId}?imported=1` : `/imports/jobs/${job.id}`);
 
-export async function importsRoutes(app: FastifyInstance, imports: ImportsService): Promise<void> {
+export async function importsRoutes(app: FastifyInstance, imports: ImportsService, uploadDir: string): Promise<void> {
   const jobs = new ImportJobs();
   app.addHook('onClose', () => jobs.idle());
   await app.register(async (scope) => {
@@ -54,7 +53,7 @@ export async function importsRoutes(app: FastifyInstance, imports: ImportsServic
       attachFieldsToBody: 'keyValues',
       limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, fieldSize: 4096 },
       async onFile(this: FastifyRequest, part: MultipartFile & { value?: unknown }) {
-        const tmp = path.join(os.tmpdir(), `assure-upload-${randomUUID()}.xml`);
+        const tmp = path.join(uploadDir, `assure-upload-${randomUUID()}.xml`);
         const list = uploads.get(this) ?? [];
         list.push(tmp);
         uploads.set(this, list);
