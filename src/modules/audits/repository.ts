@@ -370,3 +370,32 @@ export async function casesAssignedTo(q: Q, partnershipId: string, userId: strin
     .orderBy('c.case_ref')
     .execute();
 }
+
+/** Every version of one of the partnership's tools (or a built-in one), newest first, with how many audits used each. */
+export async function toolVersions(q: Q, partnershipId: string, key: string) {
+  return q
+    .selectFrom('audit_tools as t')
+    .select((eb) => [
+      't.id',
+      't.version',
+      't.name',
+      't.partnership_id',
+      't.created_at',
+      't.definition',
+      eb.selectFrom('audits as a').select((e) => e.fn.countAll<string>().as('n')).whereRef('a.tool_id', '=', 't.id').where('a.partnership_id', '=', partnershipId).as('audits'),
+    ])
+    .where('t.key', '=', key)
+    .where((eb) => eb.or([eb('t.partnership_id', 'is', null), eb('t.partnership_id', '=', partnershipId)]))
+    .orderBy('t.version', 'desc')
+    .execute();
+}
+
+/** Stores a version of a partnership's own tool. */
+export async function insertToolVersion(q: Q, partnershipId: string, tool: ToolDefinition, version: number, createdBy: string | null, now: Date): Promise<string> {
+  const row = await q
+    .insertInto('audit_tools')
+    .values({ partnership_id: partnershipId, key: tool.key, version, name: tool.name, definition: JSON.stringify(tool), created_by: createdBy, created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { barChartSvg } from '../../lib/charts.js';
 import type { Actor } from '../../lib/actor.js';
-import { ForbiddenError, ValidationError } from '../../lib/errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { toCsv } from '../../lib/tabular.js';
 import { parse, version } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute, idParams } from '../../web/api.js';
@@ -19,12 +19,14 @@ import { CATEGORIES } from '../../db/schema.js';
 import { AuditConduct, planSchema, todayIn } from './conduct.js';
 import { reportPdf, reportXlsx, type ReportHeading } from './report-files.js';
 import { type AuditData, type AuditsService, canManageAudits } from './service.js';
-import { optionsOf, questionsOf, toolSummary } from './tools.js';
+import { formOf, type ToolForm, toolFromForm } from './tool-definition.js';
+import { BUILT_IN_TOOLS, PREFILLS, QUESTION_TYPES, optionsOf, questionsOf, SCALES, type StoredTool, TOOL_KEY, type ToolDefinition, toolSummary } from './tools.js';
 import type { Clock } from '../../lib/clock.js';
 
 const caseParams = z.strictObject({ id: z.uuid({ error: 'Audit not found' }), caseId: z.uuid({ error: 'Case not found' }) });
 const auditParams = z.strictObject({ id: z.uuid({ error: 'Audit not found' }) });
 const MAX_CSV_BYTES = 5 * 1024 * 1024;
+const BUILT_IN_KEYS = new Set(BUILT_IN_TOOLS.map((t) => t.key));
 
 export const STATUS_LABELS: Record<string, string> = { planning: 'Planning', running: 'Auditing', moderation: 'Moderation', completed: 'Completed' };
 const NEXT_ACTION: Record<string, string> = { planning: 'Start the audit', running: 'Close auditing and start moderation', moderation: 'Complete the audit and publish the report' };
@@ -70,6 +72,111 @@ export function auditsRoutes(app: FastifyInstance, audits: AuditsService, conduc
       lead: canManageAudits(actor),
       audits: list.map((a) => ({ ...a, statusLabel: STATUS_LABELS[a.status], cases: Number(a.cases) })),
       mine,
+    });
+  });
+
+  // Audit tools: the built-in ones and the partnership's own, each with its versions
+  const toolKeyOf = (params: unknown): string => {
+    const key = (params as { key?: unknown }).key;
+    if (typeof key !== 'string' || !TOOL_KEY.test(key)) throw new NotFoundError('There is no audit tool with that key');
+    return key;
+  };
+  const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+  const toolForm = (values: Record<string, unknown>): ToolForm => ({
+    key: str(values.key),
+    name: str(values.name),
+    description: str(values.description),
+    scale: str(values.scale),
+    scaleOptions: str(values.scaleOptions),
+    questions: str(values.questions),
+  });
+  const formContext = (mode: 'new' | 'version', current: StoredTool | null) => ({
+    title: mode === 'new' ? 'Make an audit tool' : `New version: ${current!.name}`,
+    heading: mode === 'new' ? 'Make an audit tool' : `Publish version ${current!.version + 1} of ${current!.name}`,
+    section: 'audits',
+    mode,
+    current,
+    action: mode === 'new' ? '/audits/tools/new' : `/audits/tools/${current!.key}/versions/new`,
+    submitText: mode === 'new' ? 'Make the tool' : `Publish version ${current!.version + 1}`,
+    scales: SCALES,
+    types: QUESTION_TYPES,
+    prefills: PREFILLS,
+    backLink: mode === 'new' ? { href: '/audits/tools', text: 'Audit tools' } : { href: `/audits/tools/${current!.key}`, text: current!.name },
+  });
+
+  app.get('/audits/tools', async (req, reply) => {
+    const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+    const tools = await audits.tools(actor);
+    return reply.page('audits/views/tools.njk', {
+      title: 'Audit tools',
+      section: 'audits',
+      tools: tools.map((t) => ({ key: t.key, name: t.name, version: t.version, questions: questionsOf(t).length, own: !BUILT_IN_KEYS.has(t.key) })),
+      backLink: { href: '/audits', text: 'Case audits' },
+    });
+  });
+
+  app.get('/audits/tools/new', async (req, reply) => {
+    const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+    const from = str((req.query as Record<string, unknown>).from);
+    let values: Partial<ToolForm> = { scale: 'default', questions: `${['domain_key', 'domain_name', 'key', 'type', 'text', 'options', 'guidance', 'headline', 'prefill'].join(',')}\r\n` };
+    if (from) {
+      const source = (await audits.tools(actor)).find((t) => t.key === from);
+      if (!source) throw new NotFoundError('There is no audit tool with that key');
+      values = { ...formOf(source), key: `${source.key}-local`.slice(0, 63), name: `${source.name} (our version)` };
+    }
+    return reply.page('audits/views/tool-form.njk', { ...formContext('new', null), values });
+  });
+
+  app.post('/audits/tools/new', async (req, reply) => {
+    const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+    return handleForm(req, reply, { template: 'audits/views/tool-form.njk', context: () => formContext('new', null) }, async () => {
+      const tool = await audits.createTool(actor, toolFromForm(toolForm(formValues(req))));
+      return `/audits/tools/${tool.key}?published=1`;
+    });
+  });
+
+  app.get('/audits/tools/:key', async (req, reply) => {
+    const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+    const key = toolKeyOf(req.params);
+    const history = await audits.toolHistory(actor, key);
+    const query = req.query as Record<string, unknown>;
+    const wanted = query.version === undefined ? history.tool.version : Number(query.version);
+    const shown = history.versions.find((v) => v.version === wanted)?.tool;
+    if (!shown) throw new NotFoundError('There is no such version of this tool');
+    return reply.page('audits/views/tool.njk', {
+      title: `${shown.name}, version ${shown.version}`,
+      section: 'audits',
+      tool: history.tool,
+      own: history.own,
+      shown,
+      published: query.published === '1' && shown.version === history.tool.version,
+      scaleLabel: shown.scale === 'custom' ? 'Its own scale' : shown.scale === 'inspection' ? 'The inspection scale' : 'The default scale',
+      scale: optionsOf(shown, { key: '', text: '', type: 'grade' }),
+      domains: questionView({ tool: shown }),
+      versions: history.versions.map((v) => ({ version: v.version, createdAt: v.createdAt, audits: v.audits, questions: questionsOf(v.tool).length })),
+      backLink: { href: '/audits/tools', text: 'Audit tools' },
+    });
+  });
+
+  const versionContext = async (actor: Actor, key: string) => {
+    const history = await audits.toolHistory(actor, key);
+    if (!history.own) throw new NotFoundError('A built-in tool has no new versions here: copy it into a new tool');
+    return { history, context: formContext('version', history.tool) };
+  };
+
+  app.get('/audits/tools/:key/versions/new', async (req, reply) => {
+    const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+    const { history, context } = await versionContext(actor, toolKeyOf(req.params));
+    return reply.page('audits/views/tool-form.njk', { ...context, values: formOf(history.tool) });
+  });
+
+  app.post('/audits/tools/:key/versions/new', async (req, reply) => {
+    const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+    const key = toolKeyOf(req.params);
+    const { context } = await versionContext(actor, key);
+    return handleForm(req, reply, { template: 'audits/views/tool-form.njk', context: () => context }, async () => {
+      await audits.publishVersion(actor, key, toolFromForm({ ...toolForm(formValues(req)), key }));
+      return `/audits/tools/${key}?published=1`;
     });
   });
 
@@ -326,6 +433,26 @@ export function auditsRoutes(app: FastifyInstance, audits: AuditsService, conduc
 const toolOut = z
   .object({ key: z.string(), name: z.string(), version: z.number().int(), questions: z.array(z.object({ key: z.string(), domain: z.string(), text: z.string(), type: z.string(), options: z.array(z.string()) })) })
   .meta({ id: 'AuditTool' });
+const questionIn = z.object({
+  key: z.string().max(63),
+  text: z.string().max(1000),
+  type: z.enum(QUESTION_TYPES),
+  options: z.array(z.string().max(80)).max(20).optional(),
+  guidance: z.string().max(2000).optional(),
+  prefill: z.enum(PREFILLS).optional(),
+  headline: z.boolean().optional(),
+});
+const definitionIn = z
+  .object({
+    name: z.string().max(200),
+    description: z.string().max(2000).default(''),
+    scale: z.enum(['default', 'inspection', 'custom']),
+    scaleOptions: z.array(z.string().max(80)).max(20).optional(),
+    domains: z.array(z.object({ key: z.string().max(63), name: z.string().max(200), questions: z.array(questionIn).max(200) })).max(50),
+  })
+  .meta({ id: 'AuditToolDefinition' });
+const toolKeyParams = z.strictObject({ key: z.string().regex(TOOL_KEY, { error: 'key must be a tool key' }) });
+const versionsOut = z.object({ key: z.string(), own: z.boolean(), items: z.array(toolOut.extend({ audits: z.number().int(), createdAt: z.string() })) });
 const countsOut = z.record(z.string(), z.record(z.string(), z.number()));
 const reportOut = z
   .object({
@@ -352,6 +479,40 @@ export function auditsApiRoutes(audits: AuditsService, conduct: AuditConduct): A
       summary: 'The audit tools (latest version of each) with their questions and answer options',
       response: z.object({ items: z.array(toolOut) }),
       handler: async ({ actor }) => ({ items: (await audits.tools(actor)).map(toolSummary) }),
+    }),
+    apiRoute({
+      method: 'POST',
+      url: '/audits/tools',
+      tag: 'Case audits',
+      summary: 'Makes one of the partnership’s own audit tools, as its version 1: domains of questions and a grading scale (default, inspection or its own labels) (QA leads and admins)',
+      roles: ['qa-lead', 'partnership-admin'],
+      body: definitionIn.extend({ key: z.string().max(63) }),
+      response: toolOut,
+      handler: async ({ actor, body }) => toolSummary(await audits.createTool(actor, body as ToolDefinition)),
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/audits/tools/:key/versions',
+      tag: 'Case audits',
+      summary: 'Every version of a tool, newest first, with the number of the partnership’s audits that used each (QA leads and admins)',
+      roles: ['qa-lead', 'partnership-admin'],
+      params: toolKeyParams,
+      response: versionsOut,
+      handler: async ({ actor, params }) => {
+        const h = await audits.toolHistory(actor, params.key);
+        return { key: params.key, own: h.own, items: h.versions.map((v) => ({ ...toolSummary(v.tool), audits: v.audits, createdAt: v.createdAt.toISOString() })) };
+      },
+    }),
+    apiRoute({
+      method: 'POST',
+      url: '/audits/tools/:key/versions',
+      tag: 'Case audits',
+      summary: 'Publishes a new version of one of the partnership’s own tools; audits already planned keep theirs (QA leads and admins)',
+      roles: ['qa-lead', 'partnership-admin'],
+      params: toolKeyParams,
+      body: definitionIn,
+      response: toolOut,
+      handler: async ({ actor, params, body }) => toolSummary(await audits.publishVersion(actor, params.key, body as Omit<ToolDefinition, 'key'>)),
     }),
     apiRoute({
       method: 'GET',
