@@ -97,10 +97,22 @@ export class AuditsService {
     const definition: ToolDefinition = {
       key: tool.key,
       name: tool.name.trim(),
-      description: tool.description.trim(),
+      description: (tool.description ?? '').trim(),
       scale: tool.scale,
       ...(tool.scale === 'custom' ? { scaleOptions: tool.scaleOptions!.map((o) => o.trim()) } : {}),
-      domains: tool.domains.map((d) => ({ key: d.key, name: d.name.trim(), questions: d.questions.map((q) => ({ ...q, text: q.text.trim() })) })),
+      domains: tool.domains.map((d) => ({
+        key: d.key,
+        name: d.name.trim(),
+        questions: d.questions.map((q) => ({
+          key: q.key,
+          text: q.text.trim(),
+          type: q.type,
+          ...(q.options?.length ? { options: q.options.map((o) => o.trim()) } : {}),
+          ...(q.guidance?.trim() ? { guidance: q.guidance.trim() } : {}),
+          ...(q.prefill ? { prefill: q.prefill } : {}),
+          ...(q.headline ? { headline: true } : {}),
+        })),
+      })),
     };
     try {
       const id = await this.db.transaction().execute(async (trx) => {

@@ -133,11 +133,12 @@ function checkLabels(labels: unknown, what: string): string | null {
  * fields name where the problem is (`domains.0.questions.2.type`).
  */
 export function validateTool(tool: ToolDefinition): void {
+  if (!tool || typeof tool !== 'object') throw new ValidationError({ tool: 'A tool is an object with a key, a name, a scale and domains' });
   const fields: Record<string, string> = {};
   if (typeof tool.key !== 'string' || !TOOL_KEY.test(tool.key)) fields.key = 'Enter a key of 2 to 63 lower-case letters, digits and hyphens, starting with a letter';
   if (typeof tool.name !== 'string' || !tool.name.trim()) fields.name = 'Enter the tool’s name';
   else if (tool.name.length > 200) fields.name = 'The name must be 200 characters or fewer';
-  if (typeof tool.description !== 'string' || tool.description.length > 2000) fields.description = 'The description must be 2,000 characters or fewer';
+  if (tool.description !== undefined && (typeof tool.description !== 'string' || tool.description.length > 2000)) fields.description = 'The description must be 2,000 characters or fewer';
   if (!SCALE_CHOICES.includes(tool.scale)) fields.scale = 'Select a scale: the default, the inspection scale or the tool’s own';
   else if (tool.scale === 'custom') {
     const problem = checkLabels(tool.scaleOptions, 'the scale');
@@ -147,6 +148,10 @@ export function validateTool(tool: ToolDefinition): void {
   const domainKeys = new Set<string>();
   let count = 0;
   (Array.isArray(tool.domains) ? tool.domains : []).forEach((d, di) => {
+    if (!d || typeof d !== 'object') {
+      fields[`domains.${di}`] = 'A domain is an object with a key, a name and questions';
+      return;
+    }
     if (typeof d.key !== 'string' || !DOMAIN_KEY.test(d.key)) fields[`domains.${di}.key`] = 'Enter a domain key of lower-case letters, digits, hyphens and underscores';
     else if (domainKeys.has(d.key)) fields[`domains.${di}.key`] = `The domain key ${d.key} is used twice`;
     domainKeys.add(d.key);
@@ -156,6 +161,10 @@ export function validateTool(tool: ToolDefinition): void {
     (Array.isArray(d.questions) ? d.questions : []).forEach((q, qi) => {
       count += 1;
       const at = `domains.${di}.questions.${qi}`;
+      if (!q || typeof q !== 'object') {
+        fields[at] = 'A question is an object with a key, a text and a type';
+        return;
+      }
       if (typeof q.key !== 'string' || !KEY.test(q.key)) fields[`${at}.key`] = 'Enter a question key of lower-case letters, digits and underscores, starting with a letter';
       else if (RESERVED_KEYS.has(q.key)) fields[`${at}.key`] = `The key ${q.key} is kept for the case’s own details: choose another`;
       else if (seen.has(q.key)) fields[`${at}.key`] = `The key ${q.key} is used twice`;
@@ -171,7 +180,7 @@ export function validateTool(tool: ToolDefinition): void {
         if (!Array.isArray(q.options) || q.options.length < 2 || q.options.some((o) => !(YES_PARTLY_NO as readonly string[]).includes(o)) || new Set(q.options).size !== q.options.length) {
           fields[`${at}.options`] = 'A yes / partly / no question’s options are two or three of Yes, Partly and No';
         }
-      } else if (q.options !== undefined && q.options.length > 0 && QUESTION_TYPES.includes(q.type)) fields[`${at}.options`] = `A ${q.type} question takes no options`;
+      } else if (q.options !== undefined && (!Array.isArray(q.options) || q.options.length > 0) && QUESTION_TYPES.includes(q.type)) fields[`${at}.options`] = `A ${q.type} question takes no options`;
       if (q.prefill !== undefined && !PREFILLS.includes(q.prefill)) fields[`${at}.prefill`] = `Select what the record answers: ${PREFILLS.join(', ')}`;
       else if (q.prefill !== undefined && q.type !== 'yes-partly-no') fields[`${at}.prefill`] = 'Only a yes / partly / no question can be answered from the record';
       if (q.headline !== undefined && typeof q.headline !== 'boolean') fields[`${at}.headline`] = 'Headline is yes or no';
