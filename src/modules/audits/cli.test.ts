@@ -125,7 +125,7 @@ describe('assure audit', () => {
     expect((await assure('audit', 'report', ids.cp!, '--format', 'xlsx', '--out', xlsx)).status).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(xlsx);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['About', 'Summary', 'By area', 'Responses']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['About', 'Summary', 'By area', 'By team', 'By agency', 'Responses']);
     const responses = wb.getWorksheet('Responses')!;
     expect(responses.rowCount).toBe(1 + 29 * 4); // four questions answered in each case
     const csv = path.join(tmp, 'report.csv');

@@ -17,7 +17,7 @@ import { sendDownload } from '../../web/downloads.js';
 import { formValues, handleForm } from '../../web/forms.js';
 import { CATEGORIES } from '../../db/schema.js';
 import { AuditConduct, planSchema, todayIn } from './conduct.js';
-import { reportPdf, reportXlsx, type ReportHeading } from './report-files.js';
+import { BREAKDOWNS, breakdownGroups, reportPdf, reportXlsx, type ReportHeading } from './report-files.js';
 import { type AuditData, type AuditsService, canManageAudits } from './service.js';
 import { formOf, type ToolForm, toolFromForm } from './tool-definition.js';
 import { BUILT_IN_TOOLS, PREFILLS, QUESTION_TYPES, optionsOf, questionsOf, SCALES, type StoredTool, TOOL_KEY, type ToolDefinition, toolSummary } from './tools.js';
@@ -359,7 +359,7 @@ export function auditsRoutes(app: FastifyInstance, audits: AuditsService, conduc
       lead: canManageAudits(actor),
       headline: headline.map((q) => ({ ...q, chart: q.answered ? barChartSvg(Object.keys(q.counts).map((l) => ({ label: l, value: q.percentages[l] ?? null }))) : null })),
       findings: report.domains.map((d) => ({ ...d, questions: d.questions.filter((q) => !q.headline) })).filter((d) => d.questions.length),
-      areas: Object.keys(report.byArea).sort(),
+      breakdowns: BREAKDOWNS.map((b) => ({ ...b, groups: breakdownGroups(report, b.key), data: report[b.key] })).filter((b) => b.groups.length > 0),
       backLink: { href: canManageAudits(actor) ? `/audits/${id}` : '/audits', text: canManageAudits(actor) ? data.audit.title : 'Case audits' },
     });
   });
