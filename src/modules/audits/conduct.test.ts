@@ -80,7 +80,15 @@ describe('running a case audit', () => {
     // reports never carry names: the case reference is not the child's
     expect(view.cases.map((c) => c.case_ref)).toEqual(['C001', 'C002', 'C003', 'C004', 'C005', 'C006']);
 
+    // a cohort by team: the one child moved to the south team
+    await t.database.db.updateTable('children').set({ team_id: f.teams.south! }).where('id', '=', children[5]!).execute();
+    const south = await plan({ title: 'South team', strategy: 'all', size: '', teamId: f.teams.south! });
+    expect((await audits.load(actors.qa!, south.id)).cases.map((c) => [c.child_id, c.team])).toEqual([[children[5], 'Safeguarding South']]);
+    await t.database.db.updateTable('children').set({ team_id: f.teams.north! }).where('id', '=', children[5]!).execute();
+
     for (const [input, field] of [
+      [{ teamId: '00000000-0000-4000-8000-000000000000' }, 'teamId'],
+      [{ areaId: '00000000-0000-4000-8000-000000000000' }, 'areaId'],
       [{ size: '' }, 'size'],
       [{ tool: 'no-such' }, 'tool'],
       [{ onDate: '2020-01-01' }, 'onDate'],

@@ -34,6 +34,7 @@ export const planSchema = z
     onDate: isoDate('the date the cohort is taken on'),
     minPlanMonths: optionalWhole('the minimum length of plan in months', 0, 120),
     areaId: optionalId('an area'),
+    teamId: optionalId('a team'),
     category: z.preprocess(emptyToNull, choice(CATEGORIES, 'a category of abuse').nullable()),
     minAge: optionalWhole('the youngest age', 0, 18),
     maxAge: optionalWhole('the oldest age', 0, 18),
@@ -96,7 +97,12 @@ export class AuditConduct {
     const tool = await this.audits.toolByKey(actor, input.tool).catch(() => {
       throw new ValidationError({ tool: 'Select the audit tool' });
     });
-    const cohortDef: repo.CohortDefinition = { onDate: input.onDate, minPlanMonths: input.minPlanMonths, areaId: input.areaId, category: input.category, minAge: input.minAge, maxAge: input.maxAge };
+    const cohortDef: repo.CohortDefinition = { onDate: input.onDate, minPlanMonths: input.minPlanMonths, areaId: input.areaId, teamId: input.teamId, category: input.category, minAge: input.minAge, maxAge: input.maxAge };
+    const [areas, teams] = await Promise.all([this.audits.areas(actor), this.audits.teams(actor)]);
+    const unknown: Record<string, string> = {};
+    if (input.areaId && !areas.some((a) => a.id === input.areaId)) unknown.areaId = 'Select an area of the partnership';
+    if (input.teamId && !teams.some((t) => t.id === input.teamId)) unknown.teamId = 'Select a team of the partnership';
+    if (Object.keys(unknown).length) throw new ValidationError(unknown);
     const cohort = await repo.cohortChildren(this.db, actor.partnershipId, cohortDef);
     if (cohort.length === 0) throw new ValidationError({ onDate: 'No child is in this cohort: choose another date or fewer conditions' });
     const seed = input.seed ?? randomBytes(6).toString('hex');

@@ -282,6 +282,7 @@ export interface CohortDefinition {
   /** Only plans that had lasted at least this many months by then. */
   minPlanMonths?: number | null;
   areaId?: string | null;
+  teamId?: string | null;
   category?: string | null;
   /** Age in whole years on the date. */
   minAge?: number | null;
@@ -301,6 +302,7 @@ export async function cohortChildren(q: Q, partnershipId: string, def: CohortDef
     .where((eb) => eb.or([eb('p.ended_on', 'is', null), eb('p.ended_on', '>', def.onDate)]));
   if (def.minPlanMonths) query = query.where('p.started_on', '<=', sql<string>`(${def.onDate}::date - make_interval(months => ${def.minPlanMonths}))::date`);
   if (def.areaId) query = query.where('c.area_id', '=', def.areaId);
+  if (def.teamId) query = query.where('c.team_id', '=', def.teamId);
   if (def.category) query = query.where('p.latest_category', '=', def.category as never);
   if (def.minAge != null) query = query.where(sql<boolean>`c.date_of_birth <= (${def.onDate}::date - make_interval(years => ${def.minAge}))::date`);
   if (def.maxAge != null) query = query.where(sql<boolean>`c.date_of_birth > (${def.onDate}::date - make_interval(years => ${def.maxAge + 1}))::date`);

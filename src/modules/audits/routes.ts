@@ -185,6 +185,7 @@ export function auditsRoutes(app: FastifyInstance, audits: AuditsService, conduc
     section: 'audits',
     tools: (await audits.tools(actor)).map((t) => ({ key: t.key, name: t.name, version: t.version, description: t.description })),
     areas: await audits.areas(actor),
+    teams: await audits.teams(actor),
     categories: CATEGORIES,
     backLink: { href: '/audits', text: 'Case audits' },
   });

@@ -132,6 +132,11 @@ export class AuditsService {
     return this.db.selectFrom('areas').select(['id', 'name']).where('partnership_id', '=', actor.partnershipId).orderBy('name').execute();
   }
 
+  /** The partnership's teams, for choosing a cohort. */
+  async teams(actor: Actor): Promise<{ id: string; name: string }[]> {
+    return this.db.selectFrom('teams').select(['id', 'name']).where('partnership_id', '=', actor.partnershipId).orderBy('name').execute();
+  }
+
   async list(actor: Actor) {
     const rows = await repo.listAudits(this.db, actor.partnershipId);
     return canManageAudits(actor) ? rows : rows.filter((r) => r.status === 'completed');
