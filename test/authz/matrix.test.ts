@@ -345,6 +345,10 @@ const RULES: Record<string, Rule> = {
   'POST /api/v1/audits/:id/advance': LEADS,
   'GET /api/v1/audits/:id/report': REPORT_READERS,
   'GET /api/v1/audits/:id/agreement': LEADS,
+  'GET /api/v1/audits/:id/cases/:caseId/moderation': LEADS,
+  'PUT /api/v1/audits/:id/cases/:caseId/agreed': LEADS,
+  'GET /api/v1/audits/:id/comments': LEADS,
+  'POST /api/v1/audits/:id/themes': LEADS,
   'GET /api/v1/audits/assigned': r(SIGNED_IN),
   'GET /api/v1/audits/:id/cases/:caseId': r(['auditor', 'qa', 'admin'], { denied: 404 }),
 

@@ -24,6 +24,9 @@ describe('running a case audit', () => {
   let conduct: AuditConduct;
   const actors: Record<string, Actor> = {};
   const children: string[] = [];
+  let token: string;
+  const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+    t.app.inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${token}`, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(payload !== undefined ? { payload: JSON.stringify(payload) } : {}) });
 
   const actor = async (userId: string) => userActor(await t.database.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow());
 
@@ -52,6 +55,7 @@ describe('running a case audit', () => {
       .values({ partnership_id: f.partnershipId, child_id: children[1]!, kind: 'said', recorded_on: '2026-10-29', content: 'Synthetic words', seen_alone: true, updated_at: new Date() })
       .execute();
     for (const key of ['qa', 'worker', 'auditor', 'auditor_police', 'auditor_school', 'admin']) actors[key] = await actor(f.users[key]!.id);
+    token = (await new AuthService(db, t.clock, t.config, accessLog).createToken({ id: f.users.qa!.id, partnership_id: f.partnershipId }, 'test', 30)).token;
   }, 120_000);
   afterAll(async () => {
     await t?.close();
@@ -165,12 +169,23 @@ describe('running a case audit', () => {
     const mod = await conduct.moderationCase(actors.qa!, id, target.id);
     const noReason = await conduct.saveAgreed(actors.qa!, id, target.id, { answers: { quality_of_minutes: 'Does not meet the required standard' }, reasons: {}, token: mod.token }).catch((e: unknown) => e);
     expect(Object.keys((noReason as ValidationError).fields)).toEqual(['reason_quality_of_minutes']);
+    // the same through the API: both auditors' answers side by side, and the reason asked for
+    const viaApi = (await api('GET', `/audits/${id}/cases/${target.id}/moderation`)).json() as { token: string; canModerate: boolean; questions: { key: string; differ: boolean; given: { auditor: string; answer: string | null }[] }[] };
+    expect(viaApi.canModerate).toBe(true);
+    expect(viaApi.token).toBe(mod.token);
+    expect(viaApi.questions.filter((q) => q.differ).map((q) => q.key).sort()).toEqual(['childs_voice_present', 'quality_of_minutes']);
+    expect(viaApi.questions.find((q) => q.key === 'quality_of_minutes')!.given.map((g) => g.answer).sort()).toEqual(['Does not meet the required standard', 'Meets the required standard']);
+    const apiNoReason = await api('PUT', `/audits/${id}/cases/${target.id}/agreed`, { answers: { quality_of_minutes: 'Does not meet the required standard' }, token: mod.token });
+    expect(apiNoReason.statusCode).toBe(400);
+    expect(Object.keys((apiNoReason.json() as { error: { fields: Record<string, string> } }).error.fields)).toEqual(['reason_quality_of_minutes']);
     await conduct.saveAgreed(actors.qa!, id, target.id, { answers: { quality_of_minutes: 'Does not meet the required standard' }, reasons: { quality_of_minutes: 'The plan was not revised at any meeting.' }, token: mod.token });
 
     // Themes on comments, then the report after moderation
-    const { comments } = await conduct.comments(actors.qa!, id);
+    const { comments } = (await api('GET', `/audits/${id}/comments`)).json() as { comments: { id: string; caseRef: string; text: string }[] };
     expect(comments).toHaveLength(2);
-    await conduct.tagTheme(actors.qa!, id, { name: 'Plan not revised', kind: 'improvement', answerIds: comments.map((c) => c.id) });
+    const tagged = await api('POST', `/audits/${id}/themes`, { name: 'Plan not revised', kind: 'improvement', answerIds: comments.map((c) => c.id) });
+    expect(tagged.statusCode, tagged.body).toBe(201);
+    expect(((await api('GET', `/audits/${id}/comments`)).json() as { themes: unknown[] }).themes).toEqual([{ name: 'Plan not revised', kind: 'improvement', count: 2 }]);
     const badTheme = await conduct.tagTheme(actors.qa!, id, { name: '', kind: 'sideways' }).catch((e: unknown) => e);
     expect(Object.keys((badTheme as ValidationError).fields).sort()).toEqual(['answerIds', 'kind', 'name']);
 

@@ -581,6 +581,91 @@ export function auditsApiRoutes(audits: AuditsService, conduct: AuditConduct): A
     }),
     apiRoute({
       method: 'GET',
+      url: '/audits/:id/cases/:caseId/moderation',
+      tag: 'Case audits',
+      summary: 'A case to moderate: each auditor’s answer (auditors named by agency) beside the agreed one, and the token to save with (QA leads and admins)',
+      roles: ['qa-lead', 'partnership-admin'],
+      params: caseParams,
+      response: z.object({
+        caseRef: z.string(),
+        token: z.string(),
+        canModerate: z.boolean(),
+        questions: z.array(
+          z.object({
+            key: z.string(),
+            text: z.string(),
+            options: z.array(z.string()),
+            given: z.array(z.object({ auditor: z.string(), answer: z.string().nullable() })),
+            differ: z.boolean(),
+            agreed: z.object({ answer: z.string().nullable(), reason: z.string().nullable() }).nullable(),
+          }),
+        ),
+      }),
+      handler: async ({ actor, params }) => {
+        const v = await conduct.moderationCase(actor, params.id, params.caseId);
+        const auditors = v.assignments.map((s, i) => ({ userId: s.user_id, label: `Auditor ${i + 1} (${s.agency_name})` }));
+        return {
+          caseRef: v.auditCase.case_ref,
+          token: v.token,
+          canModerate: v.canModerate,
+          questions: questionsOf(v.tool).map((q) => {
+            const given = auditors.map((a) => ({ auditor: a.label, answer: v.answers.find((x) => x.kind === 'auditor' && x.author_user_id === a.userId && x.question_key === q.key)?.answer ?? null }));
+            const agreed = v.agreed.find((a) => a.question_key === q.key);
+            return { key: q.key, text: q.text, options: optionsOf(v.tool, q), given, differ: new Set(given.map((g) => g.answer).filter((x) => x !== null)).size > 1, agreed: agreed ? { answer: agreed.answer, reason: agreed.reason } : null };
+          }),
+        };
+      },
+    }),
+    apiRoute({
+      method: 'PUT',
+      url: '/audits/:id/cases/:caseId/agreed',
+      tag: 'Case audits',
+      summary: 'The agreed (moderated) answers for a case, whole, by question key, with the reason wherever the auditors differed; token from your last read (QA leads and admins, while the audit is in moderation)',
+      roles: ['qa-lead', 'partnership-admin'],
+      params: caseParams,
+      body: z.object({ answers: z.record(z.string(), z.string()), reasons: z.record(z.string(), z.string()).default({}), token: z.string().default('') }),
+      status: 200,
+      response: z.object({ saved: z.boolean() }),
+      handler: async ({ actor, params, body }) => {
+        await conduct.saveAgreed(actor, params.id, params.caseId, body);
+        return { saved: true };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/audits/:id/comments',
+      tag: 'Case audits',
+      summary: 'Auditors’ comments (case references only) with the themes tagged on each, and the themes with their counts (QA leads and admins)',
+      roles: ['qa-lead', 'partnership-admin'],
+      params: idParams,
+      response: z.object({
+        comments: z.array(z.object({ id: z.string(), caseRef: z.string(), domain: z.string(), question: z.string(), text: z.string(), themes: z.array(z.string()) })),
+        themes: z.array(z.object({ name: z.string(), kind: z.string(), count: z.number().int() })),
+      }),
+      handler: async ({ actor, params }) => {
+        const c = await conduct.comments(actor, params.id);
+        return {
+          comments: c.comments.map((x) => ({ id: x.id, caseRef: x.caseRef, domain: x.domain, question: x.question, text: x.text, themes: x.themes })),
+          themes: c.themes.map((t) => ({ name: t.name, kind: t.kind, count: t.count })),
+        };
+      },
+    }),
+    apiRoute({
+      method: 'POST',
+      url: '/audits/:id/themes',
+      tag: 'Case audits',
+      summary: 'Tags comments with a theme (a strength or an area for improvement), making the theme if it is new (QA leads and admins)',
+      roles: ['qa-lead', 'partnership-admin'],
+      params: idParams,
+      body: z.object({ name: z.string(), kind: z.string(), answerIds: z.array(z.string()).max(2000) }),
+      response: z.object({ tagged: z.number().int() }),
+      handler: async ({ actor, params, body }) => {
+        await conduct.tagTheme(actor, params.id, body);
+        return { tagged: body.answerIds.length };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
       url: '/audits/assigned',
       tag: 'Case audits',
       summary: 'The cases assigned to you in audits that are running',
