@@ -35,6 +35,11 @@ describeInBrowser('case audits', () => {
       await Promise.all([qa.waitForURL(/\/audits\/[0-9a-f-]{36}\?planned=1$/), qa.getByRole('button', { name: 'Draw the sample and assign auditors' }).click()]);
       expect(await qa.getByRole('heading', { level: 1 }).innerText()).toBe(title);
       await e2e.check(qa, `audit-planned-${suffix}`);
+      // the auditors of a case can change after planning
+      await Promise.all([qa.waitForURL(/\/auditors$/), qa.getByRole('link', { name: 'Change the auditors of case C001' }).click()]);
+      await e2e.check(qa, `audit-case-auditors-${suffix}`);
+      await Promise.all([qa.waitForURL(/reassigned=1$/), qa.getByRole('button', { name: 'Save the auditors' }).click()]);
+      expect(await qa.locator('.govuk-notification-banner').innerText()).toContain('The case’s auditors are saved.');
       await Promise.all([qa.waitForURL(/advanced=running/), qa.getByRole('button', { name: 'Start the audit' }).click()]);
       const auditUrl = qa.url().split('?')[0]!;
 

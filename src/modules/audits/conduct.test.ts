@@ -198,4 +198,53 @@ describe('running a case audit', () => {
     await expect(conduct.auditCase(pair[0]!, id, target.id)).rejects.toBeInstanceOf(NotFoundError);
     expect(questionsOf(overview.tool).length).toBeGreaterThan(10);
   }, 120_000);
+
+  it('changes a case’s auditors after planning, never to someone who works with the child nor dropping one who has answered', async () => {
+    const { id } = await plan({ title: 'Reassigned', strategy: 'all', size: '' });
+    const overview = await conduct.overview(actors.qa!, id);
+    const first = overview.cases.find((c) => c.child_id === children[0])!;
+    const view = await conduct.caseAuditors(actors.qa!, id, first.id);
+    expect(view.canChange).toBe(true);
+    const police = f.users.auditor_police!.id;
+    expect(view.candidates.find((c) => c.userId === police)).toMatchObject({ conflict: true, assigned: false });
+    const assigned = view.candidates.filter((c) => c.assigned).map((c) => c.userId);
+    expect(assigned).toHaveLength(2);
+
+    const refusal = async (raw: unknown) => ((await conduct.reassign(actors.qa!, id, first.id, raw).catch((e: unknown) => e)) as ValidationError).fields;
+    expect((await refusal({ userIds: [police] })).userIds).toBe('police auditor works with the child, so cannot audit the case: choose another auditor');
+    expect((await refusal({ userIds: [] })).userIds).toBe('Select at least one auditor for the case');
+    expect((await refusal({ userIds: ['00000000-0000-4000-8000-000000000000'] })).userIds).toBe('Select auditors from the list');
+    expect(await conduct.reassign(actors.qa!, id, first.id, { userIds: assigned[0] })).toEqual({ added: 0, removed: 1 });
+    expect((await conduct.overview(actors.qa!, id)).assignments.filter((a) => a.audit_case_id === first.id).map((a) => a.user_id)).toEqual([assigned[0]]);
+
+    // Once the case is answered, its auditor stays; a new one can still be added while it runs
+    await conduct.advance(actors.qa!, id, overview.audit.version);
+    const who = Object.values(actors).find((a) => a.kind === 'user' && a.userId === assigned[0])!;
+    const page = await conduct.auditCase(who, id, first.id);
+    await conduct.saveAnswers(who, id, first.id, { answers: { quality_of_minutes: 'Meets the required standard' }, reasons: {}, token: page.token, submit: false });
+    expect((await refusal({ userIds: [assigned[1]] })).userIds).toMatch(/has answered this case already, so stays on it$/);
+    expect(await conduct.reassign(actors.qa!, id, first.id, { userIds: [assigned[0], assigned[1]] })).toEqual({ added: 1, removed: 0 });
+    // the new auditor sees the case among their own
+    const added = Object.values(actors).find((a) => a.kind === 'user' && a.userId === assigned[1])!;
+    expect((await conduct.myCases(added)).map((c) => c.case_id)).toContain(first.id);
+
+    // The page, without JavaScript: the error summary names the field; nothing changes on a bad post
+    const qa = t.agent();
+    await qa.signIn(f.users.qa!.email, PASSWORD);
+    const form = await qa.get(`/audits/${id}/cases/${first.id}/auditors`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('Works with the child: cannot audit the case');
+    const bad = await qa.post(`/audits/${id}/cases/${first.id}/auditors`, { userIds: [assigned[0]!, police] });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('govuk-error-summary');
+    expect(bad.body).toContain('href="#userIds"');
+    expect((await conduct.overview(actors.qa!, id)).assignments.filter((a) => a.audit_case_id === first.id)).toHaveLength(2);
+    const good = await qa.post(`/audits/${id}/cases/${first.id}/auditors`, { userIds: [assigned[0]!] });
+    expect(good.statusCode).toBe(303);
+    expect((await qa.get(good.headers.location as string)).body).toContain('The case’s auditors are saved.');
+
+    // After auditing closes they no longer change
+    await conduct.advance(actors.qa!, id, (await audits.load(actors.qa!, id)).audit.version);
+    expect((await refusal({ userIds: [assigned[0]] })).userIds).toBe('Auditors can be changed only before auditing closes');
+  }, 60_000);
 });

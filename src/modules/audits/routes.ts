@@ -232,7 +232,8 @@ export function auditsRoutes(app: FastifyInstance, audits: AuditsService, conduc
       await audits.load(actor, id); // a completed audit's report is the partnership's; anything else does not exist for them
       return reply.redirect(`/audits/${id}/report`, 303);
     }
-    return reply.page('audits/views/audit.njk', await overviewPage(actor, id));
+    const query = req.query as Record<string, unknown>;
+    return reply.page('audits/views/audit.njk', { ...(await overviewPage(actor, id)), flash: query.reassigned === '1' ? 'The case’s auditors are saved.' : undefined });
   });
 
   app.post('/audits/:id/advance', async (req, reply) => {
@@ -245,6 +246,35 @@ export function auditsRoutes(app: FastifyInstance, audits: AuditsService, conduc
       if (!(err instanceof ValidationError)) throw err;
       return reply.status(400).page('audits/views/audit.njk', { ...(await overviewPage(actor, id)), errors: { advance: Object.values(err.fields)[0] ?? err.message } });
     }
+  });
+
+  const auditorsPage = async (actor: Actor, id: string, caseId: string) => {
+    const v = await conduct.caseAuditors(actor, id, caseId);
+    return {
+      title: `Auditors of case ${v.auditCase.case_ref}`,
+      section: 'audits',
+      audit: v.audit,
+      auditCase: v.auditCase,
+      candidates: v.candidates,
+      canChange: v.canChange,
+      backLink: { href: `/audits/${id}`, text: v.audit.title },
+    };
+  };
+
+  app.get('/audits/:id/cases/:caseId/auditors', async (req, reply) => {
+    const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+    const { id, caseId } = parse(caseParams, req.params);
+    const page = await auditorsPage(actor, id, caseId);
+    return reply.page('audits/views/auditors.njk', { ...page, values: { userIds: page.candidates.filter((c) => c.assigned).map((c) => c.userId) } });
+  });
+
+  app.post('/audits/:id/cases/:caseId/auditors', async (req, reply) => {
+    const actor = requireActor(req, 'qa-lead', 'partnership-admin');
+    const { id, caseId } = parse(caseParams, req.params);
+    return handleForm(req, reply, { template: 'audits/views/auditors.njk', context: () => auditorsPage(actor, id, caseId) }, async () => {
+      await conduct.reassign(actor, id, caseId, formValues(req));
+      return `/audits/${id}?reassigned=1`;
+    });
   });
 
   const casePage = async (actor: Actor, id: string, caseId: string) => {
@@ -663,6 +693,18 @@ export function auditsApiRoutes(audits: AuditsService, conduct: AuditConduct): A
         await conduct.tagTheme(actor, params.id, body);
         return { tagged: body.answerIds.length };
       },
+    }),
+    apiRoute({
+      method: 'PUT',
+      url: '/audits/:id/cases/:caseId/auditors',
+      tag: 'Case audits',
+      summary: 'Sets a case’s auditors while the audit is planned or running: 1 to 4, none who works with the child, and nobody removed who has answered it (QA leads and admins)',
+      roles: ['qa-lead', 'partnership-admin'],
+      params: caseParams,
+      body: z.object({ userIds: z.array(z.string()).max(4, { error: 'Select at most 4 auditors for the case' }) }),
+      status: 200,
+      response: z.object({ added: z.number().int(), removed: z.number().int() }),
+      handler: async ({ actor, params, body }) => conduct.reassign(actor, params.id, params.caseId, body),
     }),
     apiRoute({
       method: 'GET',
