@@ -9,7 +9,7 @@ import { buildTestApp, type TestApp } from '../../../test/support/app.js';
 import { makeChildOnPlan } from '../../../test/support/child-on-plan.js';
 import { type Fixture, makePartnership } from '../../../test/support/factories.js';
 import { prefillsFor } from './conduct.js';
-import { loadRecordFacts, prefillFrom, type RecordFacts } from './record-facts.js';
+import { loadRecordFacts, prefillFrom, type RecordFacts, timelineOf } from './record-facts.js';
 import { CORE_GROUP_THEMATIC, CP_MULTI_AGENCY, type Prefill } from './tools.js';
 
 type Meeting = RecordFacts['meetings'][number];
@@ -127,6 +127,19 @@ describe('the record’s answers for a real child', () => {
   }, 60_000);
   afterAll(async () => {
     await t?.close();
+  });
+
+  it('lays the record out as a timeline in date order', async () => {
+    const recorded = await loadRecordFacts(t.database.db, f.partnershipId, childId);
+    const timeline = timelineOf(recorded);
+    expect(timeline.map((e) => e.on)).toEqual([...timeline.map((e) => e.on)].sort());
+    expect(timeline.map((e) => `${e.on} ${e.text}`)).toEqual([
+      expect.stringMatching(/^2026-10-26 Initial conference/) as unknown as string,
+      '2026-10-26 Child protection plan started (NEG)',
+      '2026-11-05 Core group: 1 present, 1 absent (1 with a report), plan revised; minutes shared 2026-11-06',
+      '2026-11-20 The child’s voice: observation',
+      '2026-12-10 Core group: 1 present, 1 absent (0 with a report), chaired by a manager, 1 action reviewed; minutes finalised',
+    ]);
   });
 
   it('pre-fills each question of the core group thematic audit from what the record holds, with its evidence', async () => {

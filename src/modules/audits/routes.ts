@@ -17,6 +17,7 @@ import { sendDownload } from '../../web/downloads.js';
 import { formValues, handleForm } from '../../web/forms.js';
 import { CATEGORIES } from '../../db/schema.js';
 import { AuditConduct, planSchema, todayIn } from './conduct.js';
+import { timelineOf } from './record-facts.js';
 import { BREAKDOWNS, breakdownGroups, reportPdf, reportXlsx, type ReportHeading } from './report-files.js';
 import { type AuditData, type AuditsService, canManageAudits } from './service.js';
 import { formOf, type ToolForm, toolFromForm } from './tool-definition.js';
@@ -291,6 +292,7 @@ export function auditsRoutes(app: FastifyInstance, audits: AuditsService, conduc
         domains: questionView(v),
         prefills: v.prefills,
         facts: v.facts,
+        timeline: v.facts ? timelineOf(v.facts) : [],
         token: v.token,
         canAnswer: v.canAnswer,
         submitted: !!v.mine?.submitted_at,
