@@ -4,6 +4,7 @@
  * JavaScript) and the API, and an audit planned on version 1 keeping version 1's questions after
  * version 2 is published.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../lib/errors.js';
 import { AccessLogService } from '../access-log/service.js';
@@ -14,7 +15,7 @@ import { type Fixture, makePartnership, PASSWORD } from '../../../test/support/f
 import { AuditConduct } from './conduct.js';
 import { AuditsService } from './service.js';
 import { formOf, questionsCsv, toolFromForm, type ToolForm } from './tool-definition.js';
-import { CORE_GROUP_THEMATIC, CP_MULTI_AGENCY, optionsOf, questionsOf } from './tools.js';
+import { CORE_GROUP_THEMATIC, CP_MULTI_AGENCY, optionsOf, questionsOf, type ToolDefinition, validateTool } from './tools.js';
 
 const HEADER = 'domain_key,domain_name,key,type,text,options,guidance,headline,prefill';
 const QUESTIONS_V1 = [
@@ -102,6 +103,38 @@ describe('an audit tool as the form defines it', () => {
     expect(fieldsOf(() => toolFromForm(form({ questions: 'domain,key\nx,y' }))).questions).toContain('line 1, column 1 (domain): domain is not a column of the questions');
     expect(fieldsOf(() => toolFromForm(form({ questions: HEADER }))).questions).toContain('there are column names but no questions');
     expect(fieldsOf(() => toolFromForm(form({ questions: `${HEADER}\nvoice,Voice,q1,text` }))).questions).toBe('The questions: line 2: has 4 values; the first line has 9');
+  });
+});
+
+describe('a hostile tool definition', () => {
+  const onlyValidationErrors = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+    }
+  };
+  const anything = fc.anything({ maxDepth: 4 });
+  it('is refused with field errors, never another error (JSON from the command line or the API)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          anything,
+          fc.record({ key: anything, name: anything, description: anything, scale: anything, scaleOptions: anything, domains: anything }),
+          fc.record({ key: fc.constant('ok-key'), name: fc.constant('N'), scale: fc.constantFrom('default', 'custom'), domains: fc.array(fc.record({ key: anything, name: anything, questions: fc.array(fc.record({ key: anything, text: anything, type: anything, options: anything, prefill: anything, headline: anything })) })) }),
+        ),
+        (raw) => onlyValidationErrors(() => validateTool(raw as ToolDefinition)),
+      ),
+      { seed: 5, numRuns: 500 },
+    );
+  });
+  it('as the form posts it is refused with field errors, never another error', () => {
+    fc.assert(
+      fc.property(fc.record({ key: fc.string(), name: fc.string(), description: fc.string(), scale: fc.string(), scaleOptions: fc.string(), questions: fc.oneof(fc.string(), fc.constant(HEADER).chain((h) => fc.array(fc.array(fc.string({ maxLength: 12 }), { maxLength: 10 }), { maxLength: 5 }).map((rows) => [h, ...rows.map((r) => r.join(','))].join('\n')))) }), (form) =>
+        onlyValidationErrors(() => toolFromForm(form)),
+      ),
+      { seed: 6, numRuns: 500 },
+    );
   });
 });
 
