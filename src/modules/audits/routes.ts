@@ -207,7 +207,14 @@ export function auditsRoutes(app: FastifyInstance, audits: AuditsService, conduc
   const overviewPage = async (actor: Actor, id: string) => {
     const o = await conduct.overview(actor, id);
     const sample = o.audit.sample as { kind?: string; size?: number; seed?: string; unmet?: { caseRef: string; reason: string }[] };
-    const cohort = o.audit.cohort as { onDate?: string; size?: number; minPlanMonths?: number | null };
+    const cohort = o.audit.cohort as { onDate?: string; size?: number; minPlanMonths?: number | null; areaId?: string | null; teamId?: string | null; category?: string | null; minAge?: number | null; maxAge?: number | null };
+    const [areas, teams] = await Promise.all([audits.areas(actor), audits.teams(actor)]);
+    const conditions = [
+      cohort.areaId ? `area ${areas.find((a) => a.id === cohort.areaId)?.name ?? 'no longer recorded'}` : null,
+      cohort.teamId ? `team ${teams.find((x) => x.id === cohort.teamId)?.name ?? 'no longer recorded'}` : null,
+      cohort.category ? `category ${cohort.category}` : null,
+      cohort.minAge != null || cohort.maxAge != null ? `aged ${cohort.minAge ?? 0} to ${cohort.maxAge ?? 18}` : null,
+    ].filter(Boolean);
     return {
       title: o.audit.title,
       section: 'audits',
@@ -217,6 +224,7 @@ export function auditsRoutes(app: FastifyInstance, audits: AuditsService, conduc
       tool: o.tool,
       sample,
       cohort,
+      cohortConditions: conditions.join(', '),
       cases: o.cases.map((c) => {
         const assigned = o.assignments.filter((s) => s.audit_case_id === c.id);
         return { ...c, auditors: assigned.map((s) => ({ name: s.user_name, agency: s.agency_name, submitted: !!s.submitted_at })), agreed: o.answers.some((a) => a.audit_case_id === c.id && a.kind === 'agreed') };

@@ -245,6 +245,7 @@ describe('making and versioning a partnership’s audit tools', () => {
     expect(optionsOf(old.tool, questionsOf(old.tool)[1]!)).toEqual(['Strong', 'Secure', 'Weak']);
     const oldPage = await qa.get(`/audits/${planned.id}`);
     expect(oldPage.statusCode).toBe(200);
+    expect(oldPage.body).toContain('href="/audits/tools/neglect-thematic?version=1">Neglect thematic audit (version 1)</a>');
     // a new audit uses version 2
     const next = await conduct.plan(qaActor, { title: 'Neglect, December 2026', tool: 'neglect-thematic', onDate: '2026-11-02', strategy: 'all', auditorsPerCase: '1' });
     const fresh = await audits.load(qaActor, next.id);
