@@ -90,7 +90,7 @@ describe('running a case audit', () => {
     expect((await audits.load(actors.qa!, south.id)).cases.map((c) => [c.child_id, c.team])).toEqual([[children[5], 'Safeguarding South']]);
     const southPage = t.agent();
     await southPage.signIn(f.users.qa!.email, PASSWORD);
-    expect((await southPage.get(`/audits/${south.id}`)).body).toContain('team Safeguarding South: 1 child<');
+    expect((await southPage.get(`/audits/${south.id}`)).body).toContain('team Safeguarding South: 1 child');
     await t.database.db.updateTable('children').set({ team_id: f.teams.north! }).where('id', '=', children[5]!).execute();
 
     for (const [input, field] of [
