@@ -135,7 +135,7 @@ export async function importsRoutes(app: FastifyInstance, imports: ImportsServic
       const { id } = parse(runParams, req.params);
       const job = jobs.get(actor.partnershipId, id);
       if (!job) throw new NotFoundError('Import not found');
-      return reply.header('cache-control', 'no-store').send({ state: job.state, children: job.progress?.children ?? 0, percent: percentRead(job.progress), next: job.state === 'running' ? null : nextFor(job) });
+      return reply.header('cache-control', 'no-store').send({ state: job.state, children: job.progress?.children ?? 0, percent: percentRead(job.progress), recomputing: job.progress?.recomputing ?? false, next: job.state === 'running' ? null : nextFor(job) });
     });
 
     // The children CSV: the second form on the same page

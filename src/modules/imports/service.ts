@@ -51,6 +51,8 @@ export interface ImportProgress {
   children: number;
   bytesRead: number;
   totalBytes: number | null;
+  /** Set once the import has committed and the partnership's standards are being recomputed. */
+  recomputing?: boolean;
 }
 
 export interface CinCensusImport {
@@ -101,7 +103,10 @@ export class ImportsService {
 
   async importCinCensus(req: CinCensusImport): Promise<ImportOutcome> {
     const outcome = await this.importCinCensusOnly(req);
-    await this.afterImport?.(outcome.partnership.id);
+    if (this.afterImport) {
+      req.onProgress?.({ children: outcome.summary.children, bytesRead: 1, totalBytes: 1, recomputing: true });
+      await this.afterImport(outcome.partnership.id);
+    }
     return outcome;
   }
 

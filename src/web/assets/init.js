@@ -11,7 +11,10 @@ if (progress) {
       if (res.ok) {
         const p = await res.json();
         if (p.next) return window.location.assign(p.next);
-        progress.textContent = `${p.children} ${p.children === 1 ? 'child' : 'children'} read${p.percent === null ? '' : `, ${p.percent}% of the file`}.`;
+        const children = `${p.children} ${p.children === 1 ? 'child' : 'children'}`;
+        progress.textContent = p.recomputing
+          ? `The file is imported: ${children}. The partnership’s practice standards are being worked out with them.`
+          : `${children} read${p.percent === null ? '' : `, ${p.percent}% of the file`}.`;
       }
     } catch {
       // The button still works: try again later
