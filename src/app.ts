@@ -103,7 +103,8 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   const portal = new PortalService(records, clock);
   const escalations = new EscalationsService(records, accessLog);
   const casework = new CaseworkService(records);
-  const imports = new ImportsService(db, clock, accessLog);
+  // An import commits first; the partnership's standards are then recomputed (a failure there is logged, the import stands)
+  const imports = new ImportsService(db, clock, accessLog, (pid) => standards.recomputePartnership(pid).catch((err: unknown) => app.log.error({ err }, 'recomputing standards after an import failed')));
   const notifications = new NotificationsService(db, clock);
   const audits = new AuditsService(db, clock, accessLog);
   const auditConduct = new AuditConduct(db, clock, accessLog, audits);
@@ -139,7 +140,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   portalRoutes(app, portal);
   escalationsRoutes(app, escalations);
   caseworkRoutes(app, casework);
-  await importsRoutes(app, imports);
+  await importsRoutes(app, imports, config.uploadDir);
   standardsRoutes(app, standards);
   auditsRoutes(app, audits, auditConduct, clock);
   learningRoutes(app, learning);

@@ -2,6 +2,7 @@
  * The only reader of process.env. Everything else receives a validated Config.
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -31,6 +32,7 @@ const envSchema = z.object({
   PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be the http(s) address people use, like https://assure.example.org' }).optional()),
   REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(3000),
+  UPLOAD_DIR: z.string().min(1).optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -39,6 +41,8 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
+  /** Where uploaded files wait while they are imported (removed when the import ends). */
+  uploadDir: string;
   database: { kind: 'server'; url: string } | { kind: 'embedded'; dataDir: string };
   sessionSecret: string;
   sessionIdleMinutes: number;
@@ -94,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
+    uploadDir: path.resolve(e.UPLOAD_DIR ?? os.tmpdir()),
     database: e.DATABASE_URL
       ? { kind: 'server', url: e.DATABASE_URL }
       : { kind: 'embedded', dataDir: path.resolve(e.ASSURE_DATA_DIR) },

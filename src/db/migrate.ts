@@ -12,6 +12,7 @@ import * as m010 from './migrations/010_single_sign_on.js';
 import * as m011 from './migrations/011_retention.js';
 import * as m012 from './migrations/012_learning.js';
 import * as m013 from './migrations/013_children_csv_imports.js';
+import * as m015 from './migrations/015_standards_fact_indexes.js';
 
 /** Migrations are listed here in order; one set serves PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '011_retention': m011,
   '012_learning': m012,
   '013_children_csv_imports': m013,
+  '015_standards_fact_indexes': m015,
 };
 
 /** The table recording which migrations have run (and its lock table). */

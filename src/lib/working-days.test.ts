@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, addWorkingDays, bankHolidays, isWorkingDay, londonDate, parseIsoDate, workingDaysBetween } from './working-days.js';
+import { addDays, addMonths, addWorkingDays, bankHolidays, isWorkingDay, londonDate, parseIsoDate, workingDaysBetween } from './working-days.js';
 
 describe('working days (England)', () => {
   it('knows the England and Wales bank holidays, including substitute days', () => {
@@ -23,6 +23,26 @@ describe('working days (England)', () => {
     const closures = new Set(['2026-12-24', '2026-12-29', '2026-12-30', '2026-12-31']);
     expect(isWorkingDay('2026-12-24', closures)).toBe(false);
     expect(addWorkingDays('2026-12-23', 1, closures)).toBe('2027-01-04');
+  });
+
+  it('gives the same answers again, and sees a closure day added to a set already used', () => {
+    const closures = new Set<string>();
+    expect(addWorkingDays('2026-12-23', 1, closures)).toBe('2026-12-24');
+    expect(addWorkingDays('2026-12-23', 1, closures)).toBe('2026-12-24');
+    closures.add('2026-12-24');
+    expect(addWorkingDays('2026-12-23', 1, closures)).toBe('2026-12-29');
+    expect(addWorkingDays('2026-12-23', 1)).toBe('2026-12-24');
+  });
+
+  it('adds days across months, years and leap days, and refuses a date that is not one', () => {
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+    expect(addDays('2027-02-28', 1)).toBe('2027-03-01');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('1969-12-31', 1)).toBe('1970-01-01');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(isWorkingDay('1969-12-31')).toBe(true); // a Wednesday, before day 0
+    expect(isWorkingDay('1969-12-28')).toBe(false); // a Sunday
+    expect(() => addDays('2026-02-30', 1)).toThrow(RangeError);
   });
 
   it('adds months to the end of shorter months', () => {

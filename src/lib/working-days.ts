@@ -28,15 +28,41 @@ export function toIsoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
+// One formatter for every call: building an Intl.DateTimeFormat costs far more than formatting with it (it
+// dominated loading a child's facts, which formats a date for every meeting and action)
+const LONDON_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** Today's date in England for an instant. */
 export function londonDate(instant: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return LONDON_DATE.format(instant);
+}
+
+// Dates as day numbers (days since 1970-01-01), remembered: the standards engine does date arithmetic for
+// every meeting, action and visit of every child, over a few thousand distinct dates
+const MEMO_LIMIT = 100_000;
+const dayNumbers = new Map<string, number>();
+const isoDates = new Map<number, string>();
+
+function dayNumber(iso: string): number {
+  let n = dayNumbers.get(iso);
+  if (n === undefined) {
+    n = Math.round(parseIsoDate(iso).getTime() / 86_400_000);
+    if (dayNumbers.size < MEMO_LIMIT) dayNumbers.set(iso, n);
+  }
+  return n;
+}
+
+function isoOfDay(n: number): string {
+  let iso = isoDates.get(n);
+  if (iso === undefined) {
+    iso = toIsoDate(new Date(n * 86_400_000));
+    if (isoDates.size < MEMO_LIMIT) isoDates.set(n, iso);
+  }
+  return iso;
 }
 
 export function addDays(iso: string, days: number): string {
-  const d = parseIsoDate(iso);
-  d.setUTCDate(d.getUTCDate() + days);
-  return toIsoDate(d);
+  return isoOfDay(dayNumber(iso) + days);
 }
 
 export function addMonths(iso: string, months: number): string {
@@ -49,25 +75,36 @@ export function addMonths(iso: string, months: number): string {
   return toIsoDate(d);
 }
 
-export function isWorkingDay(iso: string, closures: ReadonlySet<string> = new Set()): boolean {
-  const d = parseIsoDate(iso);
-  const dow = d.getUTCDay();
-  return dow !== 0 && dow !== 6 && !bankHolidays(d.getUTCFullYear()).has(iso) && !closures.has(iso);
+const NO_CLOSURES: ReadonlySet<string> = new Set();
+
+export function isWorkingDay(iso: string, closures: ReadonlySet<string> = NO_CLOSURES): boolean {
+  const dow = (((dayNumber(iso) + 4) % 7) + 7) % 7; // 1 January 1970 was a Thursday
+  return dow !== 0 && dow !== 6 && !bankHolidays(Number(iso.slice(0, 4))).has(iso) && !closures.has(iso);
 }
 
+// addWorkingDays' answers, for each set of closure days (a partnership's), by date, number of days and the set's
+// size (so a day added to a set after it was first used is not missed)
+const workingDayMemo = new WeakMap<ReadonlySet<string>, Map<string, string>>();
+
 /** The date n working days after iso (n ≥ 0); day 0 is iso itself. */
-export function addWorkingDays(iso: string, n: number, closures: ReadonlySet<string> = new Set()): string {
+export function addWorkingDays(iso: string, n: number, closures: ReadonlySet<string> = NO_CLOSURES): string {
+  let memo = workingDayMemo.get(closures);
+  if (!memo) workingDayMemo.set(closures, (memo = new Map()));
+  const key = `${iso}+${n}+${closures.size}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
   let current = iso;
   let left = n;
   while (left > 0) {
     current = addDays(current, 1);
     if (isWorkingDay(current, closures)) left--;
   }
+  if (memo.size < MEMO_LIMIT) memo.set(key, current);
   return current;
 }
 
 /** Working days after `from` up to and including `to` (0 when to ≤ from). */
-export function workingDaysBetween(from: string, to: string, closures: ReadonlySet<string> = new Set()): number {
+export function workingDaysBetween(from: string, to: string, closures: ReadonlySet<string> = NO_CLOSURES): number {
   let n = 0;
   for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (isWorkingDay(d, closures)) n++;
   return n;

@@ -96,7 +96,16 @@ describe('the JSON API under hostile input', () => {
           if (res.statusCode >= 500) throw new Error(`${route.method} ${route.url} as ${who} -> ${res.statusCode}: ${res.body.slice(0, 300)} body=${JSON.stringify(body)?.slice(0, 200)}`);
           if (res.statusCode >= 400) {
             expect([400, 403, 404, 409, 413, 415]).toContain(res.statusCode);
-            if (res.statusCode === 400) expect(res.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+            if (res.statusCode === 400) {
+              const { error } = res.json() as { error: { code: string; message: string; fields?: Record<string, unknown> } };
+              expect(error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+              // A rejected field is named, with a message for it; otherwise the body was not JSON at all
+              expect(['validation_failed', 'invalid_json', 'bad_request']).toContain(error.code);
+              if (error.code === 'validation_failed') {
+                expect(Object.keys(error.fields ?? {}).length, `${route.method} ${route.url}: a validation error names no field`).toBeGreaterThan(0);
+                for (const m of Object.values(error.fields!)) expect(typeof m === 'string' && m.length > 0).toBe(true);
+              }
+            }
             expect(await counts()).toEqual(before);
           }
         },

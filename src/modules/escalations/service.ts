@@ -193,7 +193,7 @@ export class EscalationsService {
     return this.db.transaction().execute(async (trx) => {
       const rows = await repo.openAcrossVisibleChildren(trx, actor);
       const today = londonDate(this.records.clock.now());
-      for (const r of rows) await this.accessLog.record(trx, actor, { action: 'list', recordType: 'escalation', recordId: r.id, subjectId: r.child_id });
+      await this.accessLog.recordMany(trx, actor, rows.map((r) => ({ action: 'list', recordType: 'escalation', recordId: r.id, subjectId: r.child_id })));
       return rows.map((e) => ({ ...e, overdue: isOverdue(e, today), stageLabel: isStage(e.stage) ? STAGE_LABELS[e.stage] : `Stage ${e.stage}` }));
     });
   }

@@ -18,37 +18,65 @@ const dateOf = (v: Date | string | null | undefined): string | null => (v == nul
 
 /** Everything the engine needs to know about one child. */
 export async function loadFacts(q: Q, partnershipId: string, childId: string): Promise<CaseFacts> {
+  return (await loadFactsMany(q, partnershipId, [childId])).get(childId)!;
+}
+
+const groupBy = <T, K>(rows: T[], key: (r: T) => K): Map<K, T[]> => {
+  const m = new Map<K, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+};
+
+/**
+ * Everything the engine needs to know about each of many children of one partnership, in the same
+ * fourteen queries whatever their number (callers send a few hundred at a time). One child's facts
+ * (loadFacts) come from here too, so a child evaluated alone and in a batch is given the same facts,
+ * rows in the same order (by id).
+ */
+export async function loadFactsMany(q: Q, partnershipId: string, childIds: readonly string[]): Promise<Map<string, CaseFacts>> {
+  const out = new Map<string, CaseFacts>();
+  if (!childIds.length) return out;
+  const ids = [...childIds];
   const [referrals, sds, participants, s47s, conferences, invitees, plans, meetings, attendance, actions, escalations, events, entries, exceptions] = await Promise.all([
-    q.selectFrom('referrals').select(['id', 'received_on']).where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute(),
-    q.selectFrom('strategy_discussions').select(['id', 'held_on', 'outcome']).where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute(),
+    q.selectFrom('referrals').select(['id', 'child_id', 'received_on']).where('partnership_id', '=', partnershipId).where('child_id', 'in', ids).orderBy('id').execute(),
+    q.selectFrom('strategy_discussions').select(['id', 'child_id', 'held_on', 'outcome']).where('partnership_id', '=', partnershipId).where('child_id', 'in', ids).orderBy('id').execute(),
     q
       .selectFrom('strategy_participants as p')
       .innerJoin('strategy_discussions as s', 's.id', 'p.strategy_discussion_id')
       .innerJoin('agencies as a', 'a.id', 'p.agency_id')
       .select(['p.strategy_discussion_id', 'a.type'])
       .where('s.partnership_id', '=', partnershipId)
-      .where('s.child_id', '=', childId)
+      .where('s.child_id', 'in', ids)
+      .orderBy('p.id')
       .execute(),
-    q.selectFrom('s47_enquiries').select(['id', 'strategy_discussion_id', 'started_on', 'outcome', 'concluded_on']).where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute(),
-    q.selectFrom('conferences').select(['id', 'kind', 's47_id', 'plan_id', 'scheduled_on', 'held_on', 'status', 'cin_plan']).where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute(),
+    q.selectFrom('s47_enquiries').select(['id', 'child_id', 'strategy_discussion_id', 'started_on', 'outcome', 'concluded_on']).where('partnership_id', '=', partnershipId).where('child_id', 'in', ids).orderBy('id').execute(),
+    q.selectFrom('conferences').select(['id', 'child_id', 'kind', 's47_id', 'plan_id', 'scheduled_on', 'held_on', 'status', 'cin_plan']).where('partnership_id', '=', partnershipId).where('child_id', 'in', ids).orderBy('id').execute(),
     q
       .selectFrom('conference_invitees as i')
       .innerJoin('conferences as c', 'c.id', 'i.conference_id')
       .select(['i.conference_id', 'i.name', 'i.is_parent', 'i.attendance', 'i.report_received'])
       .where('c.partnership_id', '=', partnershipId)
-      .where('c.child_id', '=', childId)
+      .where('c.child_id', 'in', ids)
+      .orderBy('i.id')
       .execute(),
     q
       .selectFrom('cp_plans')
-      .select(['id', 'started_on', 'ended_on', 'previous_plans', 'cin_plan', 'no_cin_plan_reason', 'ended_by_conference_id'])
+      .select(['id', 'child_id', 'started_on', 'ended_on', 'previous_plans', 'cin_plan', 'no_cin_plan_reason', 'ended_by_conference_id'])
       .where('partnership_id', '=', partnershipId)
-      .where('child_id', '=', childId)
+      .where('child_id', 'in', ids)
+      .orderBy('id')
       .execute(),
     q
       .selectFrom('core_group_meetings')
-      .select(['id', 'plan_id', 'held_on', 'chair_is_manager', 'finalised_at', 'shared_professionals_on'])
+      .select(['id', 'child_id', 'plan_id', 'held_on', 'chair_is_manager', 'finalised_at', 'shared_professionals_on'])
       .where('partnership_id', '=', partnershipId)
-      .where('child_id', '=', childId)
+      .where('child_id', 'in', ids)
+      .orderBy('id')
       .execute(),
     q
       .selectFrom('meeting_attendance as a')
@@ -56,12 +84,14 @@ export async function loadFacts(q: Q, partnershipId: string, childId: string): P
       .innerJoin('core_group_members as cm', 'cm.id', 'a.member_id')
       .select(['a.meeting_id', 'cm.name', 'cm.is_parent', 'a.attendance'])
       .where('m.partnership_id', '=', partnershipId)
-      .where('m.child_id', '=', childId)
+      .where('m.child_id', 'in', ids)
+      .orderBy('a.id')
       .execute(),
     q
       .selectFrom('plan_actions as a')
       .select((eb) => [
         'a.id',
+        'a.child_id',
         'a.plan_id',
         'a.what',
         'a.due_on',
@@ -74,72 +104,103 @@ export async function loadFacts(q: Q, partnershipId: string, childId: string): P
           .as('done_at'),
       ])
       .where('a.partnership_id', '=', partnershipId)
-      .where('a.child_id', '=', childId)
+      .where('a.child_id', 'in', ids)
       .where('a.removed_at', 'is', null)
+      .orderBy('a.id')
       .execute(),
-    q.selectFrom('escalations').select(['id', 'stage', 'status', 'stage_started_on', 'response_due_on']).where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute(),
+    q.selectFrom('escalations').select(['id', 'child_id', 'stage', 'status', 'stage_started_on', 'response_due_on']).where('partnership_id', '=', partnershipId).where('child_id', 'in', ids).orderBy('id').execute(),
     q
       .selectFrom('escalation_events as ev')
       .innerJoin('escalations as e', 'e.id', 'ev.escalation_id')
       .select(['ev.escalation_id', 'ev.stage', 'ev.kind', 'ev.created_at'])
       .where('e.partnership_id', '=', partnershipId)
-      .where('e.child_id', '=', childId)
+      .where('e.child_id', 'in', ids)
+      .orderBy('ev.id')
       .execute(),
     q
       .selectFrom('case_entries')
-      .select(['id', 'kind', 'occurred_on', 'due_on', 'data'])
+      .select(['id', 'child_id', 'kind', 'occurred_on', 'due_on', 'data'])
       .where('partnership_id', '=', partnershipId)
-      .where('child_id', '=', childId)
+      .where('child_id', 'in', ids)
       .where('kind', 'in', ['child-visit', 'professionals-meeting', 'request-for-information', 'school-transition'])
+      .orderBy('id')
       .execute(),
-    q.selectFrom('standard_exceptions').select(['id', 'standard_key', 'reason']).where('partnership_id', '=', partnershipId).where('child_id', '=', childId).where('revoked_at', 'is', null).execute(),
+    q
+      .selectFrom('standard_exceptions')
+      .select(['id', 'child_id', 'standard_key', 'reason'])
+      .where('partnership_id', '=', partnershipId)
+      .where('child_id', 'in', ids)
+      .where('revoked_at', 'is', null)
+      .orderBy('id')
+      .execute(),
   ]);
-  return {
-    childId,
-    referrals: referrals.map((r) => ({ id: r.id, receivedOn: r.received_on })),
-    strategyDiscussions: sds.map((s) => ({ id: s.id, heldOn: s.held_on, outcome: s.outcome, agencyTypes: participants.filter((p) => p.strategy_discussion_id === s.id).map((p) => p.type) })),
-    s47s: s47s.map((s) => ({ id: s.id, strategyDiscussionId: s.strategy_discussion_id, startedOn: s.started_on, outcome: s.outcome, concludedOn: s.concluded_on })),
-    conferences: conferences.map((c) => ({
-      id: c.id,
-      kind: c.kind,
-      s47Id: c.s47_id,
-      planId: c.plan_id,
-      scheduledOn: c.scheduled_on,
-      heldOn: c.held_on,
-      status: c.status,
-      cinPlan: c.cin_plan,
-      invitees: invitees.filter((i) => i.conference_id === c.id).map((i) => ({ name: i.name, isParent: i.is_parent, attendance: i.attendance, reportReceived: i.report_received })),
-    })),
-    plans: plans.map((p) => ({
-      id: p.id,
-      startedOn: p.started_on,
-      endedOn: p.ended_on,
-      previousPlans: p.previous_plans,
-      cinPlan: p.cin_plan,
-      noCinPlanReason: p.no_cin_plan_reason,
-      endedByConferenceId: p.ended_by_conference_id,
-    })),
-    meetings: meetings.map((m) => ({
-      id: m.id,
-      planId: m.plan_id,
-      heldOn: m.held_on,
-      chairIsManager: m.chair_is_manager,
-      finalisedOn: dateOf(m.finalised_at),
-      sharedProfessionalsOn: m.shared_professionals_on,
-      attendance: attendance.filter((a) => a.meeting_id === m.id).map((a) => ({ name: a.name, isParent: a.is_parent, attendance: a.attendance })),
-    })),
-    actions: actions.map((a) => ({ id: a.id, planId: a.plan_id, what: a.what, dueOn: a.due_on, status: a.status, doneOn: dateOf(a.done_at as Date | string | null) })),
-    escalations: escalations.map((e) => ({
-      id: e.id,
-      stage: e.stage,
-      status: e.status,
-      stageStartedOn: e.stage_started_on,
-      responseDueOn: e.response_due_on,
-      events: events.filter((x) => x.escalation_id === e.id).map((x) => ({ stage: x.stage, kind: x.kind, on: dateOf(x.created_at)! })),
-    })),
-    entries: entries.map((e) => ({ id: e.id, kind: e.kind, occurredOn: e.occurred_on, dueOn: e.due_on, data: (e.data ?? {}) as Record<string, unknown> })),
-    exceptions: exceptions.map((x) => ({ id: x.id, standardKey: x.standard_key, reason: x.reason })),
-  };
+  const none: never[] = [];
+  const byChild = <T extends { child_id: string }>(rows: T[]) => groupBy(rows, (r) => r.child_id);
+  const [referralsOf, sdsOf, s47sOf, conferencesOf, plansOf, meetingsOf, actionsOf, escalationsOf, entriesOf, exceptionsOf] = [
+    byChild(referrals),
+    byChild(sds),
+    byChild(s47s),
+    byChild(conferences),
+    byChild(plans),
+    byChild(meetings),
+    byChild(actions),
+    byChild(escalations),
+    byChild(entries),
+    byChild(exceptions),
+  ] as const;
+  const participantsOf = groupBy(participants, (p) => p.strategy_discussion_id);
+  const inviteesOf = groupBy(invitees, (i) => i.conference_id);
+  const attendanceOf = groupBy(attendance, (a) => a.meeting_id);
+  const eventsOf = groupBy(events, (e) => e.escalation_id);
+  for (const childId of ids) {
+    out.set(childId, {
+      childId,
+      referrals: (referralsOf.get(childId) ?? none).map((r) => ({ id: r.id, receivedOn: r.received_on })),
+      strategyDiscussions: (sdsOf.get(childId) ?? none).map((s) => ({ id: s.id, heldOn: s.held_on, outcome: s.outcome, agencyTypes: (participantsOf.get(s.id) ?? none).map((p) => p.type) })),
+      s47s: (s47sOf.get(childId) ?? none).map((s) => ({ id: s.id, strategyDiscussionId: s.strategy_discussion_id, startedOn: s.started_on, outcome: s.outcome, concludedOn: s.concluded_on })),
+      conferences: (conferencesOf.get(childId) ?? none).map((c) => ({
+        id: c.id,
+        kind: c.kind,
+        s47Id: c.s47_id,
+        planId: c.plan_id,
+        scheduledOn: c.scheduled_on,
+        heldOn: c.held_on,
+        status: c.status,
+        cinPlan: c.cin_plan,
+        invitees: (inviteesOf.get(c.id) ?? none).map((i) => ({ name: i.name, isParent: i.is_parent, attendance: i.attendance, reportReceived: i.report_received })),
+      })),
+      plans: (plansOf.get(childId) ?? none).map((p) => ({
+        id: p.id,
+        startedOn: p.started_on,
+        endedOn: p.ended_on,
+        previousPlans: p.previous_plans,
+        cinPlan: p.cin_plan,
+        noCinPlanReason: p.no_cin_plan_reason,
+        endedByConferenceId: p.ended_by_conference_id,
+      })),
+      meetings: (meetingsOf.get(childId) ?? none).map((m) => ({
+        id: m.id,
+        planId: m.plan_id,
+        heldOn: m.held_on,
+        chairIsManager: m.chair_is_manager,
+        finalisedOn: dateOf(m.finalised_at),
+        sharedProfessionalsOn: m.shared_professionals_on,
+        attendance: (attendanceOf.get(m.id) ?? none).map((a) => ({ name: a.name, isParent: a.is_parent, attendance: a.attendance })),
+      })),
+      actions: (actionsOf.get(childId) ?? none).map((a) => ({ id: a.id, planId: a.plan_id, what: a.what, dueOn: a.due_on, status: a.status, doneOn: dateOf(a.done_at as Date | string | null) })),
+      escalations: (escalationsOf.get(childId) ?? none).map((e) => ({
+        id: e.id,
+        stage: e.stage,
+        status: e.status,
+        stageStartedOn: e.stage_started_on,
+        responseDueOn: e.response_due_on,
+        events: (eventsOf.get(e.id) ?? none).map((x) => ({ stage: x.stage, kind: x.kind, on: dateOf(x.created_at)! })),
+      })),
+      entries: (entriesOf.get(childId) ?? none).map((e) => ({ id: e.id, kind: e.kind, occurredOn: e.occurred_on, dueOn: e.due_on, data: (e.data ?? {}) as Record<string, unknown> })),
+      exceptions: (exceptionsOf.get(childId) ?? none).map((x) => ({ id: x.id, standardKey: x.standard_key, reason: x.reason })),
+    });
+  }
+  return out;
 }
 
 /** Adds the default version of every default standard the partnership has no version of (first use, or a default added since). */
@@ -237,6 +298,41 @@ export async function replaceResults(q: Q, partnershipId: string, childId: strin
       })),
     )
     .execute();
+}
+
+/**
+ * Many children's results replace whatever was stored for them (the batch recompute, in the caller's
+ * transaction): one upsert of every row, sent as one JSON document, then one delete of any stored
+ * standard a child no longer has a result for. Upserting rather than deleting and inserting lets a
+ * child re-evaluated by a change at the same moment wait on its rows instead of colliding with them,
+ * without a lock per child; a child deleted meanwhile is skipped. Evidence and instances that have not changed
+ * (most of them, night after night) keep the value already stored, so PostgreSQL does not compress and write
+ * them again.
+ */
+export async function replaceResultsMany(q: Q, partnershipId: string, results: ReadonlyMap<string, StandardResult[]>, at: Date): Promise<void> {
+  if (!results.size) return;
+  const rows: unknown[] = [];
+  for (const [childId, rs] of results)
+    for (const r of rs) rows.push({ child_id: childId, standard_key: r.key, status: r.status, due_on: r.dueOn, flagged: Boolean(r.flagged), reason: r.reason ?? null, evidence: r.evidence, instances: r.instances });
+  const doc = JSON.stringify(rows);
+  const ids = [...results.keys()];
+  if (rows.length)
+    await sql`
+      insert into standard_results (partnership_id, child_id, standard_key, status, due_on, flagged, reason, evidence, instances, evaluated_at)
+      select ${partnershipId}::uuid, x.child_id, x.standard_key, x.status, x.due_on, x.flagged, x.reason, x.evidence, x.instances, ${at}::timestamptz
+      from jsonb_to_recordset(${doc}::jsonb) as x(child_id uuid, standard_key text, status text, due_on date, flagged boolean, reason text, evidence jsonb, instances jsonb)
+      join children c on c.id = x.child_id and c.partnership_id = ${partnershipId}::uuid
+      on conflict (child_id, standard_key) do update set
+        status = excluded.status, due_on = excluded.due_on, flagged = excluded.flagged, reason = excluded.reason,
+        evidence = case when standard_results.evidence = excluded.evidence then standard_results.evidence else excluded.evidence end,
+        instances = case when standard_results.instances = excluded.instances then standard_results.instances else excluded.instances end,
+        evaluated_at = excluded.evaluated_at`.execute(q);
+  const keep = JSON.stringify([...results].flatMap(([childId, rs]) => rs.map((r) => ({ child_id: childId, standard_key: r.key }))));
+  await sql`
+    delete from standard_results r
+    where r.partnership_id = ${partnershipId}::uuid
+      and r.child_id in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)
+      and not exists (select 1 from jsonb_to_recordset(${keep}::jsonb) as k(child_id uuid, standard_key text) where k.child_id = r.child_id and k.standard_key = r.standard_key)`.execute(q);
 }
 
 export async function childIds(q: Q, partnershipId: string): Promise<string[]> {

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../../../test/support/database.js';
+import type { DatabaseHandle } from '../../db/database.js';
+import { seedDemo } from '../../demo/seed.js';
+import { FixedClock } from '../../lib/clock.js';
+import { AccessLogService } from '../access-log/service.js';
+import { ChildRecords } from '../cases/record.js';
+import { evaluate } from './engine.js';
+import * as repo from './repository.js';
+import { type RecomputeTimings, StandardsService } from './service.js';
+
+let database: DatabaseHandle;
+let svc: StandardsService;
+let partnershipId: string;
+const clock = new FixedClock(new Date('2026-11-02T09:00:00Z'));
+
+const stored = async () =>
+  (
+    await database.db
+      .selectFrom('standard_results')
+      .select(['child_id', 'standard_key', 'status', 'due_on', 'flagged', 'reason', 'evidence', 'instances'])
+      .where('partnership_id', '=', partnershipId)
+      .orderBy('child_id')
+      .orderBy('standard_key')
+      .execute()
+  ).map((r) => ({ ...r }));
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  const demo = await seedDemo(database.db, clock, { children: 60 });
+  partnershipId = (await database.db.selectFrom('partnerships').select('id').where('code', '=', demo.partnership).executeTakeFirstOrThrow()).id;
+  svc = new StandardsService(new ChildRecords(database.db, clock, new AccessLogService(database.db, clock)));
+}, 120_000);
+
+afterAll(() => database.close());
+
+describe('the batch recompute', () => {
+  it('stores exactly what re-evaluating each child on its own stores, whatever the batch size', async () => {
+    const ids = await repo.childIds(database.db, partnershipId);
+    expect(ids.length).toBeGreaterThanOrEqual(60);
+    await database.db.deleteFrom('standard_results').where('partnership_id', '=', partnershipId).execute();
+    for (const id of ids) await database.db.transaction().execute((trx) => svc.reevaluate(trx, id));
+    const oneByOne = await stored();
+    expect(oneByOne.length).toBeGreaterThan(ids.length * 10);
+
+    for (const batchSize of [1, 7, 250]) {
+      await database.db.deleteFrom('standard_results').where('partnership_id', '=', partnershipId).execute();
+      const timings: RecomputeTimings = { loadMs: 0, evaluateMs: 0, writeMs: 0 };
+      expect(await svc.recomputePartnership(partnershipId, { batchSize, timings })).toEqual({ children: ids.length });
+      expect(await stored()).toEqual(oneByOne);
+      expect(timings.loadMs).toBeGreaterThan(0);
+    }
+  });
+
+  it('replaces results already stored, removing a standard a child no longer has a result for', async () => {
+    const [id] = await repo.childIds(database.db, partnershipId);
+    const before = await stored();
+    await database.db
+      .insertInto('standard_results')
+      .values({ partnership_id: partnershipId, child_id: id!, standard_key: 'retired-standard', status: 'met', due_on: null, flagged: false, reason: null, evidence: '[]', instances: '[]', evaluated_at: clock.now() })
+      .execute();
+    await database.db.updateTable('standard_results').set({ status: 'overdue', evidence: '[]' }).where('child_id', '=', id!).where('standard_key', '=', 'icpc-timescale').execute();
+    await svc.recomputePartnership(partnershipId);
+    expect(await stored()).toEqual(before);
+  });
+
+  it('gives one child the same facts alone as in a batch of many', async () => {
+    const ids = await repo.childIds(database.db, partnershipId);
+    const many = await repo.loadFactsMany(database.db, partnershipId, ids);
+    const rules = (await svc.ruleContext(partnershipId)).rules;
+    for (const id of ids.slice(0, 20)) {
+      const alone = await repo.loadFacts(database.db, partnershipId, id);
+      expect(many.get(id)).toEqual(alone);
+      expect(evaluate(many.get(id)!, rules, '2026-11-02')).toEqual(evaluate(alone, rules, '2026-11-02'));
+    }
+  });
+});
