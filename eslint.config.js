@@ -13,6 +13,11 @@ export default tseslint.config(
     },
   },
   {
+    // The pages' own script runs in the browser
+    files: ['src/web/assets/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', window: 'readonly' } },
+  },
+  {
     // Architecture: the web layer never reaches the database directly, and pure code stays pure.
     files: ['src/modules/**/routes.ts', 'src/web/**/*.ts'],
     ignores: ['src/web/**/*.test.ts'],

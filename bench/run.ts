@@ -79,7 +79,7 @@ async function coreFigures(url: string | undefined): Promise<Figure[]> {
   }));
   for (let i = 0; i < rows.length; i += 500) await database.db.insertInto('users').values(rows.slice(i, i + 500)).execute();
 
-  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }) };
+  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), apiRateLimitPerMinute: 0 };
   const app = await buildApp({ config, database, clock: systemClock });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

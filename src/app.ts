@@ -23,13 +23,13 @@ import { plansApiRoutes, plansRoutes } from './modules/plans/routes.js';
 import { VoiceService } from './modules/voice/service.js';
 import { voiceApiRoutes, voiceRoutes } from './modules/voice/routes.js';
 import { PortalService } from './modules/portal/service.js';
-import { portalRoutes } from './modules/portal/routes.js';
+import { portalApiRoutes, portalRoutes } from './modules/portal/routes.js';
 import { EscalationsService } from './modules/escalations/service.js';
 import { escalationsApiRoutes, escalationsRoutes } from './modules/escalations/routes.js';
 import { CaseworkService } from './modules/casework/service.js';
 import { caseworkApiRoutes, caseworkRoutes } from './modules/casework/routes.js';
 import { ImportsService } from './modules/imports/service.js';
-import { importsRoutes } from './modules/imports/routes.js';
+import { importsApiRoutes, importsRoutes } from './modules/imports/routes.js';
 import { StandardsService } from './modules/standards/service.js';
 import { standardsApiRoutes, standardsRoutes } from './modules/standards/routes.js';
 import { NotificationsService } from './modules/notifications/service.js';
@@ -103,7 +103,8 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   const portal = new PortalService(records, clock);
   const escalations = new EscalationsService(records, accessLog);
   const casework = new CaseworkService(records);
-  const imports = new ImportsService(db, clock, accessLog);
+  // An import commits first; the partnership's standards are then recomputed (a failure there is logged, the import stands)
+  const imports = new ImportsService(db, clock, accessLog, (pid) => standards.recomputePartnership(pid).catch((err: unknown) => app.log.error({ err }, 'recomputing standards after an import failed')));
   const notifications = new NotificationsService(db, clock);
   const audits = new AuditsService(db, clock, accessLog);
   const auditConduct = new AuditConduct(db, clock, accessLog, audits);
@@ -139,7 +140,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   portalRoutes(app, portal);
   escalationsRoutes(app, escalations);
   caseworkRoutes(app, casework);
-  await importsRoutes(app, imports);
+  await importsRoutes(app, imports, config.uploadDir);
   standardsRoutes(app, standards);
   auditsRoutes(app, audits, auditConduct, clock);
   learningRoutes(app, learning);
@@ -164,8 +165,10 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
       ...auditsApiRoutes(audits, auditConduct),
       ...learningApiRoutes(learning),
       ...retentionApiRoutes(retention),
+      ...importsApiRoutes(imports),
+      ...portalApiRoutes(portal),
     ],
-    { version, childGate: (actor, childId) => cases.assertCanSee(actor, childId) },
+    { version, rateLimitPerMinute: config.apiRateLimitPerMinute, childGate: (actor, childId) => cases.assertCanSee(actor, childId) },
   );
 
   return app;

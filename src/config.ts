@@ -2,6 +2,7 @@
  * The only reader of process.env. Everything else receives a validated Config.
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -30,6 +31,8 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Assure <assure@localhost>'),
   PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be the http(s) address people use, like https://assure.example.org' }).optional()),
   REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(3000),
+  UPLOAD_DIR: z.string().min(1).optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -38,12 +41,16 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
+  /** Where uploaded files wait while they are imported (removed when the import ends). */
+  uploadDir: string;
   database: { kind: 'server'; url: string } | { kind: 'embedded'; dataDir: string };
   sessionSecret: string;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   signInMaxFailures: number;
   signInLockoutMinutes: number;
+  /** API requests a minute for each bearer token (or address, without one); 0: no limit. */
+  apiRateLimitPerMinute: number;
   trustProxy: boolean;
   logLevel: string;
   /** Create the synthetic demo partnership on first start. Never in production. */
@@ -91,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
+    uploadDir: path.resolve(e.UPLOAD_DIR ?? os.tmpdir()),
     database: e.DATABASE_URL
       ? { kind: 'server', url: e.DATABASE_URL }
       : { kind: 'embedded', dataDir: path.resolve(e.ASSURE_DATA_DIR) },
@@ -101,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
     signInMaxFailures: e.SIGN_IN_MAX_FAILURES,
     signInLockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES,
+    apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     seedDemo: !production && (e.ASSURE_DEMO ?? e.NODE_ENV === 'development'),

@@ -1,5 +1,5 @@
 /**
- * `assure audit tools|import|report`: the audit tools as JSON, a completed audit from a CSV of an
+ * `assure audit tools|publish-tool|import|report`: the audit tools as JSON (and publishing the partnership's own), a completed audit from a CSV of an
  * audit done before Assure (prints the new audit's id alone), and any audit's report as JSON (on
  * stdout), PDF, XLSX or CSV (to --out). Scripts rely on these outputs' shapes.
  */
@@ -10,7 +10,8 @@ import { describeProblem } from '../lib/csv-problems.js';
 import { AuditCsvError } from '../modules/audits/csv-import.js';
 import { reportPdf, reportXlsx, type ReportHeading } from '../modules/audits/report-files.js';
 import { AuditsService } from '../modules/audits/service.js';
-import { toolSummary } from '../modules/audits/tools.js';
+import { BUILT_IN_TOOLS, type ToolDefinition, toolSummary } from '../modules/audits/tools.js';
+import { ValidationError } from '../lib/errors.js';
 import { partnershipCode } from '../modules/partnership/schemas.js';
 import type { CliContext } from './context.js';
 import { withContext } from './context.js';
@@ -97,6 +98,38 @@ export function registerAudit(program: Command): void {
           print(id);
         } catch (err) {
           if (err instanceof AuditCsvError) throw new CliError(`${file} was not imported:\n${err.problems.map((p) => `  ${describeProblem(p)}`).join('\n')}`);
+          throw err;
+        }
+      });
+    });
+
+  group
+    .command('publish-tool')
+    .description(
+      'Publishes one of the partnership’s own audit tools from a JSON definition ({key, name, description, scale, scaleOptions?, domains: [{key, name, questions}]}): ' +
+        'version 1 of a new key, or the next version of a tool the partnership has. Audits already planned keep their version. Prints the key and the version.',
+    )
+    .argument('<file>', 'the JSON file')
+    .addOption(partnershipOption())
+    .action(async (file: string, opts: { partnership?: string }) => {
+      let definition: ToolDefinition;
+      try {
+        definition = JSON.parse(fs.readFileSync(file, 'utf8')) as ToolDefinition;
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        throw new CliError(`Cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : err instanceof SyntaxError ? `not valid JSON (${e.message})` : e.message}`);
+      }
+      if (!definition || typeof definition !== 'object' || Array.isArray(definition)) throw new CliError(`${file} must hold one JSON object: the tool's definition`);
+      await withContext(async (ctx) => {
+        const partnership = await partnershipFor(ctx, opts.partnership);
+        const service = new AuditsService(ctx.db, ctx.clock, ctx.accessLog);
+        const actor = ctx.actor(partnership.id);
+        try {
+          const own = (await service.tools(actor)).some((t) => t.key === definition.key && !BUILT_IN_TOOLS.some((b) => b.key === t.key));
+          const tool = own ? await service.publishVersion(actor, definition.key, definition) : await service.createTool(actor, definition);
+          print(`${tool.key} version ${tool.version}`);
+        } catch (err) {
+          if (err instanceof ValidationError) throw new CliError(`${file} was not published:\n${Object.entries(err.fields).map(([k, v]) => `  ${k}: ${v}`).join('\n')}`);
           throw err;
         }
       });

@@ -9,13 +9,27 @@ import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { describeProblem } from '../lib/csv-problems.js';
 import { ChildrenCsvError } from '../modules/imports/children-csv.js';
+import { ChildRecords } from '../modules/cases/record.js';
 import { type ImportProgress, ImportsService, type ImportSummary } from '../modules/imports/service.js';
-import { withContext } from './context.js';
+import { StandardsService } from '../modules/standards/service.js';
+import { type CliContext, withContext } from './context.js';
 import { CliError } from './errors.js';
 import { print } from './io.js';
 import { partnershipByCode } from './lookup.js';
 
 const SHOWN_ISSUES = 30;
+
+/** The imports, recomputing the partnership's practice standards once an import has committed. */
+function importsService(ctx: CliContext): ImportsService {
+  const standards = new StandardsService(new ChildRecords(ctx.db, ctx.clock, ctx.accessLog));
+  return new ImportsService(ctx.db, ctx.clock, ctx.accessLog, async (pid) => {
+    try {
+      await standards.recomputePartnership(pid);
+    } catch (err) {
+      process.stderr.write(`The import is saved, but recomputing the practice standards failed (run npx assure standards recompute): ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  });
+}
 
 /** A one-line progress bar, redrawn at most ten times a second. */
 function progressBar(stream: NodeJS.WriteStream): { update(p: ImportProgress): void; done(): void } {
@@ -85,7 +99,7 @@ export function registerImport(program: Command): void {
     .action(async (file: string, opts: { partnership?: string; format: 'text' | 'json' }) => {
       const filePath = fileAt(file);
       await withContext(async (ctx) => {
-        const service = new ImportsService(ctx.db, ctx.clock, ctx.accessLog);
+        const service = importsService(ctx);
         const partnership = opts.partnership ? await partnershipByCode(ctx, opts.partnership) : null;
         const bar = process.stderr.isTTY ? progressBar(process.stderr) : null;
         try {
@@ -123,7 +137,7 @@ export function registerImport(program: Command): void {
       const filePath = fileAt(file);
       const text = fs.readFileSync(filePath, 'utf8');
       await withContext(async (ctx) => {
-        const service = new ImportsService(ctx.db, ctx.clock, ctx.accessLog);
+        const service = importsService(ctx);
         const partnership = opts.partnership ? await partnershipByCode(ctx, opts.partnership) : null;
         try {
           const outcome = await service.importChildrenCsv({

@@ -91,7 +91,12 @@ export function pathWithNul(input: unknown, path = '', depth = 0): string | null
 }
 
 /** `?page=` of a paginated list: a whole number from 1, default 1. */
-export const pageNumber = z.coerce.number({ error: 'page must be a whole number' }).int().min(1).max(100000).default(1);
+export const pageNumber = z.coerce
+  .number({ error: 'page must be a whole number' })
+  .int('page must be a whole number')
+  .min(1, 'page must be 1 or more')
+  .max(100000, 'page must be 100000 or less')
+  .default(1);
 
 /** An ISO date from a GOV.UK date input (joined by the form layer) or the API. */
 export const isoDate = (label: string) =>

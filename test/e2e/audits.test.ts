@@ -35,6 +35,11 @@ describeInBrowser('case audits', () => {
       await Promise.all([qa.waitForURL(/\/audits\/[0-9a-f-]{36}\?planned=1$/), qa.getByRole('button', { name: 'Draw the sample and assign auditors' }).click()]);
       expect(await qa.getByRole('heading', { level: 1 }).innerText()).toBe(title);
       await e2e.check(qa, `audit-planned-${suffix}`);
+      // the auditors of a case can change after planning
+      await Promise.all([qa.waitForURL(/\/auditors$/), qa.getByRole('link', { name: 'Change the auditors of case C001' }).click()]);
+      await e2e.check(qa, `audit-case-auditors-${suffix}`);
+      await Promise.all([qa.waitForURL(/reassigned=1$/), qa.getByRole('button', { name: 'Save the auditors' }).click()]);
+      expect(await qa.locator('.govuk-notification-banner').innerText()).toContain('The case’s auditors are saved.');
       await Promise.all([qa.waitForURL(/advanced=running/), qa.getByRole('button', { name: 'Start the audit' }).click()]);
       const auditUrl = qa.url().split('?')[0]!;
 
@@ -68,6 +73,41 @@ describeInBrowser('case audits', () => {
       expect(await qa.locator('figure').first().innerText()).toContain('Does not meet the required standard');
       expect(await qa.getByText('Plan not revised (1 case)').count()).toBe(1);
       await e2e.check(qa, `audit-report-${suffix}`);
+    }, 120_000);
+
+    it('make an audit tool with its own scale, refused first with the error summary, then publish version 2', async () => {
+      const key = `neglect-${suffix}`;
+      const qa = await e2e.signedIn('qa', { javaScript });
+      await qa.goto('/audits');
+      await Promise.all([qa.waitForURL(/\/audits\/tools$/), qa.getByRole('link', { name: 'Audit tools' }).click()]);
+      await e2e.check(qa, `audit-tools-${suffix}`);
+      await Promise.all([qa.waitForURL(/\/audits\/tools\/new$/), qa.getByRole('button', { name: 'Make a new audit tool' }).click()]);
+      await e2e.check(qa, `audit-tool-new-${suffix}`);
+      await qa.getByLabel('Key', { exact: true }).fill(key);
+      await qa.getByLabel('Name', { exact: true }).fill(`Neglect audit ${suffix}`);
+      await qa.getByLabel('The tool’s own scale').check();
+      await qa.getByLabel('The scale’s grades, one on each line, best first').fill('Strong');
+      const header = 'domain_key,domain_name,key,type,text,options,guidance,headline,prefill';
+      await qa.getByLabel('Questions', { exact: true }).fill(`${header}\nhome,Home conditions,home_grade,grade,How safe is the home?,,,yes,\nhome,,home_change,choice,What changed?,Better|Same|Worse,,,\nhome,,home_visits,number,Visits,,,,nonsense\n`);
+      await Promise.all([qa.waitForLoadState(), qa.getByRole('button', { name: 'Make the tool' }).click()]);
+      const summary = await qa.locator('.govuk-error-summary').innerText();
+      expect(summary).toContain('Give the scale at least two options');
+      expect(summary).toContain('line 4, column 9 (prefill)');
+      expect(await qa.title()).toMatch(/^Error: /);
+      await e2e.check(qa, `audit-tool-errors-${suffix}`);
+      await qa.getByLabel('The scale’s grades, one on each line, best first').fill('Strong\nSecure\nWeak');
+      const questions = qa.getByLabel('Questions', { exact: true });
+      await questions.fill((await questions.inputValue()).replace(',nonsense', ','));
+      await Promise.all([qa.waitForURL(new RegExp(`/audits/tools/${key}\\?published=1$`)), qa.getByRole('button', { name: 'Make the tool' }).click()]);
+      expect(await qa.locator('.govuk-notification-banner').innerText()).toContain('Version 1 is published');
+      await e2e.check(qa, `audit-tool-${suffix}`);
+      await Promise.all([qa.waitForURL(/\/versions\/new$/), qa.getByRole('button', { name: 'Publish a new version' }).click()]);
+      await e2e.check(qa, `audit-tool-version-${suffix}`);
+      await qa.getByLabel('The inspection scale').check();
+      await Promise.all([qa.waitForURL(/published=1$/), qa.getByRole('button', { name: 'Publish version 2' }).click()]);
+      expect(await qa.locator('.govuk-notification-banner').innerText()).toContain('Version 2 is published');
+      expect(await qa.getByText('Requires improvement to be good').count()).toBeGreaterThan(0);
+      expect(await qa.getByRole('link', { name: 'Version 1' }).count()).toBe(1);
     }, 120_000);
   });
 });

@@ -47,16 +47,34 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 function apiRoutes(): { method: string; url: string }[] {
-  // Every write route, and every GET that takes a query (the lists), below /api/v1
-  return t.app.routeTable.filter((r) => r.url.startsWith('/api/v1/') && r.url !== '/api/v1/openapi.json' && (r.method !== 'GET' || !r.url.includes('/:')));
+  // Every write route, every GET without path parameters (the lists), and every GET whose declared
+  // route takes a query (the lists of one record, e.g. a child's conferences), below /api/v1
+  const withQuery = new Set(t.app.apiRoutes.filter((r) => r.query).map((r) => `${r.method} /api/v1${r.url}`));
+  return t.app.routeTable.filter(
+    (r) => r.url.startsWith('/api/v1/') && r.url !== '/api/v1/openapi.json' && (r.method !== 'GET' || !r.url.includes('/:') || withQuery.has(`${r.method} ${r.url}`)),
+  );
 }
 
 const concrete = (url: string) => concreteUrl(url, '/api/v1/children/', childId);
 
 describe('the JSON API under hostile input', () => {
-  it('enumerates the API routes', () => {
-    expect(apiRoutes().length).toBeGreaterThan(10);
+  it('enumerates the API routes, the lists with a query among them', () => {
+    const keys = apiRoutes().map((r) => `${r.method} ${r.url}`);
+    expect(keys.length).toBeGreaterThan(10);
+    expect(keys).toEqual(expect.arrayContaining(['GET /api/v1/children', 'GET /api/v1/children/:id/conferences', 'GET /api/v1/children/:id/plan/versions', 'GET /api/v1/imports/:id/issues', 'GET /api/v1/standards/:key/children']));
   });
+
+  it('answers 400 naming the field, never 5xx, for hostile paging and filter values on every list', async () => {
+    const lists = apiRoutes().filter((r) => r.method === 'GET');
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...lists), fc.constantFrom('page', 'pageSize'), fc.oneof(hostileString, fc.constantFrom('0', '-1', '201', '1e3', '2.5', 'NaN', '', ' ')), async (route, name, value) => {
+        const res = await t.app.inject({ method: 'GET', url: `${concrete(route.url)}?${new URLSearchParams({ [name]: value }).toString()}`, headers: { authorization: `Bearer ${tokens.admin}` } });
+        if (res.statusCode >= 500) throw new Error(`${route.url}?${name}=${value} -> ${res.statusCode}: ${res.body.slice(0, 300)}`);
+        if (res.statusCode === 400) expect(Object.keys((res.json() as { error: { fields?: Record<string, string> } }).error.fields ?? {}).length).toBeGreaterThan(0);
+      }),
+      { seed: 11, numRuns: 200 },
+    );
+  }, 60_000);
 
   it('never answers 5xx, rejects with the error body, and writes nothing when it rejects', async () => {
     const routes = apiRoutes();
@@ -78,7 +96,16 @@ describe('the JSON API under hostile input', () => {
           if (res.statusCode >= 500) throw new Error(`${route.method} ${route.url} as ${who} -> ${res.statusCode}: ${res.body.slice(0, 300)} body=${JSON.stringify(body)?.slice(0, 200)}`);
           if (res.statusCode >= 400) {
             expect([400, 403, 404, 409, 413, 415]).toContain(res.statusCode);
-            if (res.statusCode === 400) expect(res.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+            if (res.statusCode === 400) {
+              const { error } = res.json() as { error: { code: string; message: string; fields?: Record<string, unknown> } };
+              expect(error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+              // A rejected field is named, with a message for it; otherwise the body was not JSON at all
+              expect(['validation_failed', 'invalid_json', 'bad_request']).toContain(error.code);
+              if (error.code === 'validation_failed') {
+                expect(Object.keys(error.fields ?? {}).length, `${route.method} ${route.url}: a validation error names no field`).toBeGreaterThan(0);
+                for (const m of Object.values(error.fields!)) expect(typeof m === 'string' && m.length > 0).toBe(true);
+              }
+            }
             expect(await counts()).toEqual(before);
           }
         },

@@ -63,7 +63,11 @@ describe('the forms under hostile input', () => {
         if (res.statusCode >= 500) throw new Error(`POST ${url} as ${who} -> ${res.statusCode}: ${res.body.slice(0, 300)} fields=${JSON.stringify(fields).slice(0, 300)}`);
         if (res.statusCode >= 400) {
           expect([400, 403, 404, 409, 413]).toContain(res.statusCode);
-          if (res.statusCode === 400 && String(res.headers['content-type']).startsWith('text/html')) expect(res.body).toMatch(/govuk-error-summary|<title>Error|<h1 class="govuk-heading-l">There is a problem/);
+          if (res.statusCode === 400 && String(res.headers['content-type']).startsWith('text/html')) {
+            expect(res.body).toMatch(/govuk-error-summary|<title>Error|<h1 class="govuk-heading-l">There is a problem/);
+            // An error summary links each problem to the field it names
+            if (res.body.includes('govuk-error-summary__list')) expect(res.body).toMatch(/govuk-error-summary__list[\s\S]*?<a href="#[^"]+"/);
+          }
           expect(await counts()).toEqual(before);
         } else {
           expect([200, 302, 303]).toContain(res.statusCode);

@@ -51,5 +51,5 @@ export async function rowCounts(db: Db, tables: string[]): Promise<Record<string
 }
 
 export function concreteUrl(url: string, childPrefix: string, childId: string): string {
-  return url.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'id' && url.startsWith(childPrefix) ? childId : '7d0c8a54-7f1c-4c8e-9a44-1b2f3c4d5e6f'));
+  return url.replace(/:([A-Za-z][A-Za-z0-9]*)/g, (_m, name: string) => (name === 'id' && url.startsWith(childPrefix) ? childId : '7d0c8a54-7f1c-4c8e-9a44-1b2f3c4d5e6f'));
 }

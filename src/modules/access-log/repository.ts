@@ -48,36 +48,43 @@ export function rowHash(prevHash: string, row: Omit<AccessLogRow, 'id' | 'hash' 
 }
 
 /**
- * Appends one row to the partnership's chain. Must run inside the transaction that reads or
- * changes the record, so the log and the change commit together or not at all.
+ * Appends rows to one partnership's chain, in order. Must run inside the transaction that reads or
+ * changes the records, so the log and the change commit together or not at all.
  */
-export async function appendAccess(trx: Transaction<Database>, e: AccessEntry): Promise<void> {
+export async function appendAccess(trx: Transaction<Database>, entries: AccessEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const partnershipId = entries[0]!.partnershipId;
+  if (entries.some((e) => e.partnershipId !== partnershipId)) throw new Error('One append writes one partnership’s chain');
   // Serialise writers of one partnership's chain until this transaction ends.
-  await sql`select pg_advisory_xact_lock(hashtext(${'access_log:' + e.partnershipId}))`.execute(trx);
+  await sql`select pg_advisory_xact_lock(hashtext(${'access_log:' + partnershipId}))`.execute(trx);
   const last = await trx
     .selectFrom('access_log')
     .select('hash')
-    .where('partnership_id', '=', e.partnershipId)
+    .where('partnership_id', '=', partnershipId)
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const prev = last?.hash ?? GENESIS;
-  const row = {
-    partnership_id: e.partnershipId,
-    at: e.at,
-    user_id: e.userId,
-    actor: e.actor,
-    action: e.action,
-    record_type: e.recordType,
-    record_id: e.recordId,
-    subject_id: e.subjectId ?? null,
-    request_id: e.requestId ?? null,
-    details: e.details ?? {},
-  };
-  await trx
-    .insertInto('access_log')
-    .values({ ...row, details: JSON.stringify(row.details), prev_hash: prev, hash: rowHash(prev, row) })
-    .execute();
+  let prev = last?.hash ?? GENESIS;
+  const rows = entries.map((e) => {
+    const row = {
+      partnership_id: e.partnershipId,
+      at: e.at,
+      user_id: e.userId,
+      actor: e.actor,
+      action: e.action,
+      record_type: e.recordType,
+      record_id: e.recordId,
+      subject_id: e.subjectId ?? null,
+      request_id: e.requestId ?? null,
+      details: e.details ?? {},
+    };
+    const hash = rowHash(prev, row);
+    const out = { ...row, details: JSON.stringify(row.details), prev_hash: prev, hash };
+    prev = hash;
+    return out;
+  });
+  // Rows of one statement take their ids in the order given, which is the chain's order
+  for (let i = 0; i < rows.length; i += 4000) await trx.insertInto('access_log').values(rows.slice(i, i + 4000)).execute();
 }
 
 export interface AccessLogQuery {
@@ -86,6 +93,7 @@ export interface AccessLogQuery {
   recordId?: string | undefined;
   subjectId?: string | undefined;
   userId?: string | undefined;
+  action?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   limit: number;
@@ -98,6 +106,7 @@ export async function searchAccessLog(db: Db, q: AccessLogQuery): Promise<{ rows
   if (q.recordId) base = base.where('access_log.record_id', '=', q.recordId);
   if (q.subjectId) base = base.where('access_log.subject_id', '=', q.subjectId);
   if (q.userId) base = base.where('access_log.user_id', '=', q.userId);
+  if (q.action) base = base.where('access_log.action', '=', q.action);
   if (q.from) base = base.where('access_log.at', '>=', q.from);
   if (q.to) base = base.where('access_log.at', '<', q.to);
   const [rows, count] = await Promise.all([

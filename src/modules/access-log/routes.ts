@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { pageNumber, parse } from '../../lib/validation.js';
+import { limitOffset, pageOf, pageOut, pageQuery } from '../../lib/pagination.js';
+import { pageNumber } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
 import type { AccessLogService } from './service.js';
@@ -35,22 +36,45 @@ export function accessLogRoutes(app: FastifyInstance, svc: AccessLogService): vo
   });
 }
 
+const apiQuery = accessLogQuery.extend({
+  ...pageQuery,
+  action: z.preprocess(blank, z.string().trim().max(50, 'action must be 50 characters or fewer').optional()).describe('e.g. view, update, create, export, sign-in'),
+  from: z.preprocess(blank, z.iso.date({ error: 'from must be a date, like 2026-11-02' }).optional()).describe('On or after this day (UTC)'),
+  to: z.preprocess(blank, z.iso.date({ error: 'to must be a date, like 2026-11-02' }).optional()).describe('Before the end of this day (UTC)'),
+});
+
+const entryOut = z.object({
+  id: z.number().int(),
+  at: z.iso.datetime(),
+  userId: z.uuid().nullable(),
+  userName: z.string().nullable(),
+  actor: z.string(),
+  action: z.string(),
+  recordType: z.string(),
+  recordId: z.string(),
+  subjectId: z.string().nullable().describe('The child the record is about, if any'),
+  requestId: z.string().nullable(),
+});
+
 export function accessLogApiRoutes(svc: AccessLogService): ApiRoute[] {
   return [
     apiRoute({
       method: 'GET',
       url: '/access-log',
       tag: 'Access log',
-      summary: 'Who viewed or changed a record: newest first, 50 a page (QA leads and partnership admins)',
+      summary: 'Who viewed or changed a record, newest first (QA leads and partnership admins); filter by recordType, recordId, subjectId (a child), userId, action, from and to; page with page and pageSize',
       roles: ['qa-lead', 'partnership-admin'],
-      query: accessLogQuery,
+      query: apiQuery,
+      response: pageOut(entryOut),
       handler: async ({ actor, query }) => {
-        const q = parse(accessLogQuery, query);
-        const r = await svc.search(actor, { ...q, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE });
-        return {
-          items: r.rows.map((row) => ({
+        const { page, pageSize, from, to, ...filter } = query;
+        const end = to ? new Date(`${to}T00:00:00Z`) : undefined;
+        if (end) end.setUTCDate(end.getUTCDate() + 1);
+        const r = await svc.search(actor, { ...filter, from: from ? new Date(`${from}T00:00:00Z`) : undefined, to: end, ...limitOffset({ page, pageSize }) });
+        return pageOf(
+          r.rows.map((row) => ({
             id: Number(row.id),
-            at: row.at,
+            at: new Date(row.at).toISOString(),
             userId: row.user_id,
             userName: row.user_name,
             actor: row.actor,
@@ -60,10 +84,9 @@ export function accessLogApiRoutes(svc: AccessLogService): ApiRoute[] {
             subjectId: row.subject_id,
             requestId: row.request_id,
           })),
-          total: r.total,
-          page: q.page,
-          pageSize: PAGE_SIZE,
-        };
+          r.total,
+          query,
+        );
       },
     }),
   ];

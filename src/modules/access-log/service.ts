@@ -25,18 +25,27 @@ export class AccessLogService {
 
   /** Write one access-log row inside the caller's transaction. */
   async record(trx: Transaction<Database>, actor: Actor, rec: AccessRecord): Promise<void> {
-    await appendAccess(trx, {
-      partnershipId: actor.partnershipId,
-      at: this.clock.now(),
-      userId: actor.kind === 'user' ? actor.userId : null,
-      actor: actorLabel(actor),
-      action: rec.action,
-      recordType: rec.recordType,
-      recordId: rec.recordId,
-      subjectId: rec.subjectId ?? null,
-      requestId: actor.requestId ?? null,
-      details: rec.details ?? {},
-    });
+    await this.recordMany(trx, actor, [rec]);
+  }
+
+  /** Write access-log rows, in order, inside the caller's transaction (one chain read, few statements). */
+  async recordMany(trx: Transaction<Database>, actor: Actor, recs: AccessRecord[]): Promise<void> {
+    const at = this.clock.now();
+    await appendAccess(
+      trx,
+      recs.map((rec) => ({
+        partnershipId: actor.partnershipId,
+        at,
+        userId: actor.kind === 'user' ? actor.userId : null,
+        actor: actorLabel(actor),
+        action: rec.action,
+        recordType: rec.recordType,
+        recordId: rec.recordId,
+        subjectId: rec.subjectId ?? null,
+        requestId: actor.requestId ?? null,
+        details: rec.details ?? {},
+      })),
+    );
   }
 
   /** "Who looked at this record?" For QA leads and partnership admins only. */

@@ -125,7 +125,7 @@ describe('assure audit', () => {
     expect((await assure('audit', 'report', ids.cp!, '--format', 'xlsx', '--out', xlsx)).status).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(xlsx);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['About', 'Summary', 'By area', 'Responses']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['About', 'Summary', 'By area', 'By team', 'By agency', 'Responses']);
     const responses = wb.getWorksheet('Responses')!;
     expect(responses.rowCount).toBe(1 + 29 * 4); // four questions answered in each case
     const csv = path.join(tmp, 'report.csv');
@@ -134,5 +134,35 @@ describe('assure audit', () => {
     const missing = await assure('audit', 'report', ids.cp!, '--format', 'pdf');
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('--out FILE');
+  }, 90_000);
+
+  it('publish-tool makes the partnership’s own tool and its next version, which tools --format json then lists', async () => {
+    const definition = {
+      key: 'neglect-thematic',
+      name: 'Neglect thematic audit',
+      description: 'Children on plans under neglect',
+      scale: 'custom',
+      scaleOptions: ['Strong', 'Secure', 'Weak'],
+      domains: [{ key: 'home', name: 'Home conditions', questions: [{ key: 'home_grade', text: 'How safe is the home?', type: 'grade', headline: true }, { key: 'home_visits', text: 'Visits in the last 3 months', type: 'number' }] }],
+    };
+    const bad = await assure('audit', 'publish-tool', file('bad-tool.json', JSON.stringify({ ...definition, scaleOptions: ['Only'] })));
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('scaleOptions: Give the scale at least two options');
+    expect((await assure('audit', 'publish-tool', file('not-json.json', '{'))).stderr).toContain('not valid JSON');
+    const first = await assure('audit', 'publish-tool', file('tool.json', JSON.stringify(definition)));
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toBe('neglect-thematic version 1\n');
+    const second = await assure('audit', 'publish-tool', file('tool2.json', JSON.stringify({ ...definition, scale: 'inspection', scaleOptions: undefined })));
+    expect(second.stdout).toBe('neglect-thematic version 2\n');
+    const builtIn = await assure('audit', 'publish-tool', file('tool3.json', JSON.stringify({ ...definition, key: 'cp-multi-agency' })));
+    expect(builtIn.status).toBe(1);
+    expect(builtIn.stderr).toContain('cp-multi-agency is a built-in tool’s key');
+    const tools = JSON.parse((await assure('audit', 'tools', '--format', 'json')).stdout) as { key: string; version: number; questions: { key: string; domain: string; text: string; type: string; options: string[] }[] }[];
+    expect(tools.map((t) => `${t.key} v${t.version}`).sort()).toEqual(['core-group-thematic v1', 'cp-multi-agency v1', 'neglect-thematic v2']);
+    const own = tools.find((t) => t.key === 'neglect-thematic')!;
+    expect(own.questions).toEqual([
+      { key: 'home_grade', domain: 'home', text: 'How safe is the home?', type: 'grade', options: ['Outstanding', 'Good', 'Requires improvement to be good', 'Inadequate'] },
+      { key: 'home_visits', domain: 'home', text: 'Visits in the last 3 months', type: 'number', options: [] },
+    ]);
   }, 90_000);
 });

@@ -24,6 +24,9 @@ describe('running a case audit', () => {
   let conduct: AuditConduct;
   const actors: Record<string, Actor> = {};
   const children: string[] = [];
+  let token: string;
+  const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+    t.app.inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${token}`, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(payload !== undefined ? { payload: JSON.stringify(payload) } : {}) });
 
   const actor = async (userId: string) => userActor(await t.database.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow());
 
@@ -52,6 +55,7 @@ describe('running a case audit', () => {
       .values({ partnership_id: f.partnershipId, child_id: children[1]!, kind: 'said', recorded_on: '2026-10-29', content: 'Synthetic words', seen_alone: true, updated_at: new Date() })
       .execute();
     for (const key of ['qa', 'worker', 'auditor', 'auditor_police', 'auditor_school', 'admin']) actors[key] = await actor(f.users[key]!.id);
+    token = (await new AuthService(db, t.clock, t.config, accessLog).createToken({ id: f.users.qa!.id, partnership_id: f.partnershipId }, 'test', 30)).token;
   }, 120_000);
   afterAll(async () => {
     await t?.close();
@@ -80,7 +84,18 @@ describe('running a case audit', () => {
     // reports never carry names: the case reference is not the child's
     expect(view.cases.map((c) => c.case_ref)).toEqual(['C001', 'C002', 'C003', 'C004', 'C005', 'C006']);
 
+    // a cohort by team: the one child moved to the south team
+    await t.database.db.updateTable('children').set({ team_id: f.teams.south! }).where('id', '=', children[5]!).execute();
+    const south = await plan({ title: 'South team', strategy: 'all', size: '', teamId: f.teams.south! });
+    expect((await audits.load(actors.qa!, south.id)).cases.map((c) => [c.child_id, c.team])).toEqual([[children[5], 'Safeguarding South']]);
+    const southPage = t.agent();
+    await southPage.signIn(f.users.qa!.email, PASSWORD);
+    expect((await southPage.get(`/audits/${south.id}`)).body).toContain('team Safeguarding South: 1 child');
+    await t.database.db.updateTable('children').set({ team_id: f.teams.north! }).where('id', '=', children[5]!).execute();
+
     for (const [input, field] of [
+      [{ teamId: '00000000-0000-4000-8000-000000000000' }, 'teamId'],
+      [{ areaId: '00000000-0000-4000-8000-000000000000' }, 'areaId'],
       [{ size: '' }, 'size'],
       [{ tool: 'no-such' }, 'tool'],
       [{ onDate: '2020-01-01' }, 'onDate'],
@@ -157,12 +172,23 @@ describe('running a case audit', () => {
     const mod = await conduct.moderationCase(actors.qa!, id, target.id);
     const noReason = await conduct.saveAgreed(actors.qa!, id, target.id, { answers: { quality_of_minutes: 'Does not meet the required standard' }, reasons: {}, token: mod.token }).catch((e: unknown) => e);
     expect(Object.keys((noReason as ValidationError).fields)).toEqual(['reason_quality_of_minutes']);
+    // the same through the API: both auditors' answers side by side, and the reason asked for
+    const viaApi = (await api('GET', `/audits/${id}/cases/${target.id}/moderation`)).json() as { token: string; canModerate: boolean; questions: { key: string; differ: boolean; given: { auditor: string; answer: string | null }[] }[] };
+    expect(viaApi.canModerate).toBe(true);
+    expect(viaApi.token).toBe(mod.token);
+    expect(viaApi.questions.filter((q) => q.differ).map((q) => q.key).sort()).toEqual(['childs_voice_present', 'quality_of_minutes']);
+    expect(viaApi.questions.find((q) => q.key === 'quality_of_minutes')!.given.map((g) => g.answer).sort()).toEqual(['Does not meet the required standard', 'Meets the required standard']);
+    const apiNoReason = await api('PUT', `/audits/${id}/cases/${target.id}/agreed`, { answers: { quality_of_minutes: 'Does not meet the required standard' }, token: mod.token });
+    expect(apiNoReason.statusCode).toBe(400);
+    expect(Object.keys((apiNoReason.json() as { error: { fields: Record<string, string> } }).error.fields)).toEqual(['reason_quality_of_minutes']);
     await conduct.saveAgreed(actors.qa!, id, target.id, { answers: { quality_of_minutes: 'Does not meet the required standard' }, reasons: { quality_of_minutes: 'The plan was not revised at any meeting.' }, token: mod.token });
 
     // Themes on comments, then the report after moderation
-    const { comments } = await conduct.comments(actors.qa!, id);
+    const { comments } = (await api('GET', `/audits/${id}/comments`)).json() as { comments: { id: string; caseRef: string; text: string }[] };
     expect(comments).toHaveLength(2);
-    await conduct.tagTheme(actors.qa!, id, { name: 'Plan not revised', kind: 'improvement', answerIds: comments.map((c) => c.id) });
+    const tagged = await api('POST', `/audits/${id}/themes`, { name: 'Plan not revised', kind: 'improvement', answerIds: comments.map((c) => c.id) });
+    expect(tagged.statusCode, tagged.body).toBe(201);
+    expect(((await api('GET', `/audits/${id}/comments`)).json() as { themes: unknown[] }).themes).toEqual([{ name: 'Plan not revised', kind: 'improvement', count: 2 }]);
     const badTheme = await conduct.tagTheme(actors.qa!, id, { name: '', kind: 'sideways' }).catch((e: unknown) => e);
     expect(Object.keys((badTheme as ValidationError).fields).sort()).toEqual(['answerIds', 'kind', 'name']);
 
@@ -175,4 +201,53 @@ describe('running a case audit', () => {
     await expect(conduct.auditCase(pair[0]!, id, target.id)).rejects.toBeInstanceOf(NotFoundError);
     expect(questionsOf(overview.tool).length).toBeGreaterThan(10);
   }, 120_000);
+
+  it('changes a case’s auditors after planning, never to someone who works with the child nor dropping one who has answered', async () => {
+    const { id } = await plan({ title: 'Reassigned', strategy: 'all', size: '' });
+    const overview = await conduct.overview(actors.qa!, id);
+    const first = overview.cases.find((c) => c.child_id === children[0])!;
+    const view = await conduct.caseAuditors(actors.qa!, id, first.id);
+    expect(view.canChange).toBe(true);
+    const police = f.users.auditor_police!.id;
+    expect(view.candidates.find((c) => c.userId === police)).toMatchObject({ conflict: true, assigned: false });
+    const assigned = view.candidates.filter((c) => c.assigned).map((c) => c.userId);
+    expect(assigned).toHaveLength(2);
+
+    const refusal = async (raw: unknown) => ((await conduct.reassign(actors.qa!, id, first.id, raw).catch((e: unknown) => e)) as ValidationError).fields;
+    expect((await refusal({ userIds: [police] })).userIds).toBe('police auditor works with the child, so cannot audit the case: choose another auditor');
+    expect((await refusal({ userIds: [] })).userIds).toBe('Select at least one auditor for the case');
+    expect((await refusal({ userIds: ['00000000-0000-4000-8000-000000000000'] })).userIds).toBe('Select auditors from the list');
+    expect(await conduct.reassign(actors.qa!, id, first.id, { userIds: assigned[0] })).toEqual({ added: 0, removed: 1 });
+    expect((await conduct.overview(actors.qa!, id)).assignments.filter((a) => a.audit_case_id === first.id).map((a) => a.user_id)).toEqual([assigned[0]]);
+
+    // Once the case is answered, its auditor stays; a new one can still be added while it runs
+    await conduct.advance(actors.qa!, id, overview.audit.version);
+    const who = Object.values(actors).find((a) => a.kind === 'user' && a.userId === assigned[0])!;
+    const page = await conduct.auditCase(who, id, first.id);
+    await conduct.saveAnswers(who, id, first.id, { answers: { quality_of_minutes: 'Meets the required standard' }, reasons: {}, token: page.token, submit: false });
+    expect((await refusal({ userIds: [assigned[1]] })).userIds).toMatch(/has answered this case already, so stays on it$/);
+    expect(await conduct.reassign(actors.qa!, id, first.id, { userIds: [assigned[0], assigned[1]] })).toEqual({ added: 1, removed: 0 });
+    // the new auditor sees the case among their own
+    const added = Object.values(actors).find((a) => a.kind === 'user' && a.userId === assigned[1])!;
+    expect((await conduct.myCases(added)).map((c) => c.case_id)).toContain(first.id);
+
+    // The page, without JavaScript: the error summary names the field; nothing changes on a bad post
+    const qa = t.agent();
+    await qa.signIn(f.users.qa!.email, PASSWORD);
+    const form = await qa.get(`/audits/${id}/cases/${first.id}/auditors`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('Works with the child: cannot audit the case');
+    const bad = await qa.post(`/audits/${id}/cases/${first.id}/auditors`, { userIds: [assigned[0]!, police] });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('govuk-error-summary');
+    expect(bad.body).toContain('href="#userIds"');
+    expect((await conduct.overview(actors.qa!, id)).assignments.filter((a) => a.audit_case_id === first.id)).toHaveLength(2);
+    const good = await qa.post(`/audits/${id}/cases/${first.id}/auditors`, { userIds: [assigned[0]!] });
+    expect(good.statusCode).toBe(303);
+    expect((await qa.get(good.headers.location as string)).body).toContain('The case’s auditors are saved.');
+
+    // After auditing closes they no longer change
+    await conduct.advance(actors.qa!, id, (await audits.load(actors.qa!, id)).audit.version);
+    expect((await refusal({ userIds: [assigned[0]] })).userIds).toBe('Auditors can be changed only before auditing closes');
+  }, 60_000);
 });

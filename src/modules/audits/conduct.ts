@@ -34,6 +34,7 @@ export const planSchema = z
     onDate: isoDate('the date the cohort is taken on'),
     minPlanMonths: optionalWhole('the minimum length of plan in months', 0, 120),
     areaId: optionalId('an area'),
+    teamId: optionalId('a team'),
     category: z.preprocess(emptyToNull, choice(CATEGORIES, 'a category of abuse').nullable()),
     minAge: optionalWhole('the youngest age', 0, 18),
     maxAge: optionalWhole('the oldest age', 0, 18),
@@ -96,7 +97,12 @@ export class AuditConduct {
     const tool = await this.audits.toolByKey(actor, input.tool).catch(() => {
       throw new ValidationError({ tool: 'Select the audit tool' });
     });
-    const cohortDef: repo.CohortDefinition = { onDate: input.onDate, minPlanMonths: input.minPlanMonths, areaId: input.areaId, category: input.category, minAge: input.minAge, maxAge: input.maxAge };
+    const cohortDef: repo.CohortDefinition = { onDate: input.onDate, minPlanMonths: input.minPlanMonths, areaId: input.areaId, teamId: input.teamId, category: input.category, minAge: input.minAge, maxAge: input.maxAge };
+    const [areas, teams] = await Promise.all([this.audits.areas(actor), this.audits.teams(actor)]);
+    const unknown: Record<string, string> = {};
+    if (input.areaId && !areas.some((a) => a.id === input.areaId)) unknown.areaId = 'Select an area of the partnership';
+    if (input.teamId && !teams.some((t) => t.id === input.teamId)) unknown.teamId = 'Select a team of the partnership';
+    if (Object.keys(unknown).length) throw new ValidationError(unknown);
     const cohort = await repo.cohortChildren(this.db, actor.partnershipId, cohortDef);
     if (cohort.length === 0) throw new ValidationError({ onDate: 'No child is in this cohort: choose another date or fewer conditions' });
     const seed = input.seed ?? randomBytes(6).toString('hex');
@@ -160,6 +166,94 @@ export class AuditConduct {
       await this.accessLog.record(trx, actor, { action: 'update', recordType: 'audit', recordId: id, details: { status: next } });
       return next;
     });
+  }
+
+  /**
+   * A case's auditors and who else could audit it, for changing them after planning (while the
+   * audit is planned or running): every active auditor of the partnership, marked when they work
+   * with the child (never assignable), come from an agency involved, or have already answered.
+   */
+  async caseAuditors(actor: Actor, auditId: string, caseId: string) {
+    this.requireLead(actor);
+    const data = await this.audits.load(actor, auditId);
+    const auditCase = data.cases.find((c) => c.id === caseId);
+    if (!auditCase) throw new NotFoundError('There is no such case in this audit');
+    const [assignments, pool, child] = await Promise.all([
+      repo.assignmentsOf(this.db, auditId),
+      this.db
+        .selectFrom('users as u')
+        .innerJoin('agencies as a', 'a.id', 'u.agency_id')
+        .select(['u.id', 'u.name', 'a.id as agency_id', 'a.name as agency_name'])
+        .where('u.partnership_id', '=', actor.partnershipId)
+        .where('u.role', '=', 'auditor')
+        .where('u.disabled_at', 'is', null)
+        .orderBy('a.name')
+        .orderBy('u.name')
+        .execute(),
+      auditCase.child_id ? this.db.selectFrom('children').select(['id as child_id', 'lead_user_id', 'team_id']).where('id', '=', auditCase.child_id).where('partnership_id', '=', actor.partnershipId).executeTakeFirst() : undefined,
+    ]);
+    const involved = child ? (await repo.peopleInvolved(this.db, actor.partnershipId, [child])).get(child.child_id) : undefined;
+    const workers = new Set(involved?.workerUserIds ?? []);
+    const agencies = new Set(involved ? [...involved.agencies.keys()] : []);
+    const mine = assignments.filter((a) => a.audit_case_id === caseId);
+    const answered = new Set(data.answers.filter((a) => a.audit_case_id === caseId && a.kind === 'auditor' && a.author_user_id).map((a) => a.author_user_id!));
+    const candidates = pool.map((u) => ({
+      userId: u.id,
+      name: u.name,
+      agency: u.agency_name,
+      assigned: mine.some((a) => a.user_id === u.id),
+      conflict: workers.has(u.id),
+      involvedAgency: agencies.has(u.agency_id),
+      answered: answered.has(u.id),
+    }));
+    // someone assigned who is no longer an active auditor still shows, so they can be removed
+    for (const a of mine) if (!candidates.some((c) => c.userId === a.user_id)) candidates.push({ userId: a.user_id, name: a.user_name, agency: a.agency_name, assigned: true, conflict: workers.has(a.user_id), involvedAgency: false, answered: answered.has(a.user_id) });
+    return { ...data, auditCase, candidates, canChange: data.audit.status === 'planning' || data.audit.status === 'running' };
+  }
+
+  /**
+   * Sets a case's auditors (while the audit is planned or running): 1 to 4 active auditors of the
+   * partnership, none who works with the child; an auditor who has answered the case stays on it.
+   * The whole change is made, or none of it.
+   */
+  async reassign(actor: Actor, auditId: string, caseId: string, raw: unknown): Promise<{ added: number; removed: number }> {
+    const view = await this.caseAuditors(actor, auditId, caseId);
+    if (!view.canChange) throw new ValidationError({ userIds: 'Auditors can be changed only before auditing closes' });
+    const input = parse(
+      z.object({
+        userIds: z.preprocess(
+          (v) => (v === undefined || v === '' ? [] : [v].flat()),
+          z.array(z.uuid({ error: 'Select auditors from the list' })).min(1, { error: 'Select at least one auditor for the case' }).max(4, { error: 'Select at most 4 auditors for the case' }),
+        ),
+      }),
+      raw,
+    );
+    const wanted = new Set(input.userIds);
+    const byId = new Map(view.candidates.map((c) => [c.userId, c]));
+    const problems: string[] = [];
+    for (const id of wanted) {
+      const c = byId.get(id);
+      if (!c) problems.push('Select auditors from the list');
+      else if (c.conflict) problems.push(`${c.name} works with the child, so cannot audit the case: choose another auditor`);
+    }
+    for (const c of view.candidates.filter((x) => x.assigned && !wanted.has(x.userId) && x.answered)) problems.push(`${c.name} has answered this case already, so stays on it`);
+    if (problems.length) throw new ValidationError({ userIds: [...new Set(problems)].join('. ') });
+    const current = new Set(view.candidates.filter((c) => c.assigned).map((c) => c.userId));
+    const add = [...wanted].filter((id) => !current.has(id));
+    const remove = [...current].filter((id) => !wanted.has(id));
+    const now = this.clock.now();
+    await this.db.transaction().execute(async (trx) => {
+      const locked = await trx.selectFrom('audits').select('status').where('id', '=', auditId).where('partnership_id', '=', actor.partnershipId).forUpdate().executeTakeFirstOrThrow();
+      if (locked.status !== 'planning' && locked.status !== 'running') throw new ConflictError('The audit moved on while you were changing its auditors', { status: locked.status }, null);
+      if (remove.length) {
+        const answeredSince = await trx.selectFrom('audit_answers').select('author_user_id').where('audit_case_id', '=', caseId).where('kind', '=', 'auditor').where('author_user_id', 'in', remove).executeTakeFirst();
+        if (answeredSince) throw new ConflictError('An auditor you removed has just answered the case: look again', null, null);
+        await trx.deleteFrom('audit_assignments').where('audit_case_id', '=', caseId).where('user_id', 'in', remove).execute();
+      }
+      if (add.length) await trx.insertInto('audit_assignments').values(add.map((userId) => ({ audit_case_id: caseId, user_id: userId, assigned_at: now }))).onConflict((oc) => oc.doNothing()).execute();
+      await this.accessLog.record(trx, actor, { action: 'update', recordType: 'audit-case', recordId: caseId, subjectId: view.auditCase.child_id, details: { audit: auditId, auditorsAdded: add.length, auditorsRemoved: remove.length } });
+    });
+    return { added: add.length, removed: remove.length };
   }
 
   /** The audit page for the QA lead: cases with their auditors and progress, and agreement between auditors. */

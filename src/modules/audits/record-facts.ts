@@ -87,6 +87,26 @@ export async function loadRecordFacts(db: Db, partnershipId: string, childId: st
   };
 }
 
+/** The record's events in date order, for the auditor to read the case's story at a glance. */
+export function timelineOf(facts: RecordFacts): { on: string; text: string }[] {
+  const events: { on: string; text: string; order: number }[] = [];
+  facts.plans.forEach((p, i) => {
+    events.push({ on: p.startedOn, text: `Child protection plan ${facts.plans.length > 1 ? `${i + 1} ` : ''}started (${p.category})`, order: 1 });
+    if (p.endedOn) events.push({ on: p.endedOn, text: `Child protection plan ${facts.plans.length > 1 ? `${i + 1} ` : ''}ended`, order: 3 });
+  });
+  for (const c of facts.conferences) if (c.heldOn) events.push({ on: c.heldOn, text: `${c.kind.charAt(0).toUpperCase()}${c.kind.slice(1)} conference${c.decision ? `: ${c.decision}` : ''}`, order: 0 });
+  for (const m of facts.meetings) {
+    const absent = m.absentWithReport + m.absentWithoutReport;
+    events.push({
+      on: m.heldOn,
+      text: `Core group: ${m.present} present${absent ? `, ${absent} absent (${m.absentWithReport} with a report)` : ''}${m.chairIsManager ? ', chaired by a manager' : ''}${m.revisedPlan ? ', plan revised' : ''}${m.actionsReviewed ? `, ${plural(m.actionsReviewed, 'action')} reviewed` : ''}; minutes ${m.sharedOn ? `shared ${m.sharedOn}` : m.status}`,
+      order: 2,
+    });
+  }
+  for (const v of facts.voice) events.push({ on: v.recordedOn, text: `The child’s voice: ${v.kind}${v.seenAlone ? ', seen alone' : ''}`, order: 2 });
+  return events.sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : a.order - b.order)).map(({ on, text }) => ({ on, text }));
+}
+
 export interface Prefilled {
   answer: string;
   evidence: string;

@@ -1,7 +1,7 @@
 /**
  * The audit report as files: a PDF a partnership board reads (pdfmake; charts drawn from the same
- * SVG as the page, each followed by its table) and an XLSX workbook of the summary, the breakdown
- * by area and every response. Children appear as case references only.
+ * SVG as the page, each followed by its table) and an XLSX workbook of the summary, the breakdowns
+ * by area, team and agency, and every response. Children appear as case references only.
  */
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { barChartSvg } from '../../lib/charts.js';
@@ -28,12 +28,27 @@ export function summaryRows(report: AuditReport): Cell[][] {
   return rows;
 }
 
-/** The headline questions by area: one row per area and answer. */
-export function areaRows(report: AuditReport): Cell[][] {
+/** The report's breakdowns: by area, team and agency (a case counts under every agency involved with the child). */
+export const BREAKDOWNS = [
+  { key: 'byArea', title: 'By area', label: 'Area', note: null },
+  { key: 'byTeam', title: 'By team', label: 'Team', note: null },
+  { key: 'byAgency', title: 'By agency', label: 'Agency', note: 'A case counts under every agency involved with the child, so the rows add up to more than the cases.' },
+] as const;
+export type BreakdownKey = (typeof BREAKDOWNS)[number]['key'];
+
+/** The groups of a breakdown worth showing: more than one, or (agencies) any. */
+export function breakdownGroups(report: AuditReport, key: BreakdownKey): string[] {
+  const groups = Object.keys(report[key]).sort((a, b) => a.localeCompare(b));
+  return key === 'byAgency' ? groups : groups.length > 1 ? groups : [];
+}
+
+/** The headline questions by area, team or agency: one row per group and answer. */
+export function breakdownRows(report: AuditReport, key: BreakdownKey = 'byArea'): Cell[][] {
   const headline = report.domains.flatMap((d) => d.questions.filter((q) => q.headline));
-  const rows: Cell[][] = [['Area', 'Question', 'Answer', 'Cases']];
-  for (const [area, qs] of Object.entries(report.byArea).sort(([a], [b]) => a.localeCompare(b))) {
-    for (const q of headline) for (const [label, n] of Object.entries(qs[q.key] ?? {})) rows.push([area, q.text, label, n]);
+  const label = BREAKDOWNS.find((b) => b.key === key)!.label;
+  const rows: Cell[][] = [[label, 'Question', 'Answer', 'Cases']];
+  for (const [group, qs] of Object.entries(report[key]).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const q of headline) for (const [answer, n] of Object.entries(qs[q.key] ?? {})) rows.push([group, q.text, answer, n]);
   }
   return rows;
 }
@@ -50,7 +65,7 @@ export async function reportXlsx(heading: ReportHeading, report: AuditReport, re
   return toWorkbook([
     { name: 'About', rows: about, widths: [16, 80] },
     { name: 'Summary', rows: summaryRows(report), widths: [32, 60, 32, 10, 14] },
-    { name: 'By area', rows: areaRows(report), widths: [20, 60, 32, 10] },
+    ...BREAKDOWNS.map((b) => ({ name: b.title, rows: breakdownRows(report, b.key), widths: [28, 60, 32, 10] })),
     { name: 'Responses', rows: responses, widths: [14, 16, 16, 28, 24, 48, 24, 28, 60, 16, 30] },
   ]);
 }
@@ -100,13 +115,18 @@ export async function reportPdf(heading: ReportHeading, report: AuditReport, com
     );
   }
 
-  const areas = Object.keys(report.byArea).sort();
-  if (areas.length > 1 && headline.length) {
-    content.push({ text: 'By area', style: 'h2', pageBreak: 'before' });
-    for (const q of headline) {
+  let first = true;
+  for (const b of BREAKDOWNS) {
+    const groups = breakdownGroups(report, b.key);
+    const answered = headline.filter((q) => q.answered > 0);
+    if (groups.length === 0 || answered.length === 0) continue;
+    content.push({ text: b.title, style: 'h2', ...(first ? { pageBreak: 'before' as const } : {}) });
+    first = false;
+    if (b.note) content.push({ text: b.note, italics: true, margin: [0, 0, 0, 4] });
+    for (const q of answered) {
       const labels = Object.keys(q.counts);
       content.push({ text: q.text, bold: true, margin: [0, 6, 0, 2] });
-      content.push(table(['Area', ...labels], areas.map((a) => [a, ...labels.map((l) => report.byArea[a]![q.key]![l]!)]), ['*', ...labels.map(() => 60)]));
+      content.push(table([b.label, ...labels], groups.map((g) => [g, ...labels.map((l) => report[b.key][g]![q.key]![l]!)]), ['*', ...labels.map(() => 60)]));
     }
   }
 

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { breakdownGroups, breakdownRows, reportPdf } from './report-files.js';
 import { AuditCsvError, parseAuditCsv } from './csv-import.js';
 import { buildReport, compareReports, finalAnswer } from './report.js';
 import { seed001Cases, seed003Cases } from '../../../test/support/audit-cohorts.js';
@@ -32,6 +34,25 @@ describe('the audit report', () => {
     expect(report.percentages.effectiveness![MEETS[0]]).toBe(45);
     expect(report.byArea.West!.manager_first_core_group).toEqual({ Yes: 13, No: 47 });
     expect(Object.keys(report.byArea).sort()).toEqual(['East', 'North', 'South', 'West']);
+  });
+
+  it('breaks the headline questions down by area, team and agency in the tables, the XLSX rows and the PDF', async () => {
+    const teams = seed001Cases().map((c, i) => ({ ...c, team: i < 20 ? 'Safeguarding North' : 'Safeguarding South' }));
+    const report = buildReport(CP_MULTI_AGENCY, teams);
+    expect(report.byTeam['Safeguarding North']!.overall).toEqual({ Outstanding: 0, Good: 3, Adequate: 17, Inadequate: 0 });
+    expect(report.byTeam['Safeguarding South']!.overall).toEqual({ Outstanding: 0, Good: 0, Adequate: 0, Inadequate: 9 });
+    expect(report.byAgency.Police!.overall!.Good! + report.byAgency.Police!.overall!.Adequate! + report.byAgency.Police!.overall!.Inadequate!).toBe(19);
+    expect(breakdownGroups(report, 'byTeam')).toEqual(['Safeguarding North', 'Safeguarding South']);
+    expect(breakdownGroups(buildReport(CP_MULTI_AGENCY, seed001Cases()), 'byTeam')).toEqual([]); // one group ("Not recorded") says nothing
+    expect(breakdownRows(report, 'byAgency')[0]).toEqual(['Agency', 'Question', 'Answer', 'Cases']);
+    expect(breakdownRows(report, 'byAgency')).toContainEqual(['Police', 'Overall grade for the case', 'Inadequate', 6]);
+    const pdf = await reportPdf({ title: 'Breakdowns', toolName: CP_MULTI_AGENCY.name, toolVersion: 1, purpose: null, status: 'Completed', completedOn: '2026-11-02', source: 'assure' }, report, null);
+    const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString();
+    expect(text).toContain('By area');
+    expect(text).toContain('By team');
+    expect(text).toMatch(/Safeguarding South\s+0\s+0\s+0\s+9/);
+    expect(text).toContain('By agency');
+    expect(text).toContain('A case counts under every agency involved with the child');
   });
 
   it('counts themes by case and keeps at most five short quotes, with case references only', () => {

@@ -170,10 +170,24 @@ export async function auditById(q: Q, partnershipId: string, id: string) {
   return q.selectFrom('audits').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
 }
 
-export async function listAudits(q: Q, partnershipId: string) {
-  return q
-    .selectFrom('audits as a')
-    .innerJoin('audit_tools as t', 't.id', 'a.tool_id')
+/** The filters of the audits list; `statuses` bounds it to what the person may see. */
+export interface AuditFilter {
+  statuses?: readonly AuditStatus[] | undefined;
+  toolKey?: string | undefined;
+  source?: 'assure' | 'import' | undefined;
+}
+
+const auditsQuery = (q: Q, partnershipId: string, f: AuditFilter) => {
+  let query = q.selectFrom('audits as a').innerJoin('audit_tools as t', 't.id', 'a.tool_id').where('a.partnership_id', '=', partnershipId);
+  if (f.statuses) query = f.statuses.length ? query.where('a.status', 'in', f.statuses) : query.where(sql<boolean>`false`);
+  if (f.toolKey) query = query.where('t.key', '=', f.toolKey);
+  if (f.source) query = query.where('a.source', '=', f.source);
+  return query;
+};
+
+/** The partnership's audits, newest first: all of them, or one page (limit and offset). */
+export async function listAudits(q: Q, partnershipId: string, f: AuditFilter = {}, limit?: number, offset = 0) {
+  return auditsQuery(q, partnershipId, f)
     .select((eb) => [
       'a.id',
       'a.title',
@@ -186,9 +200,15 @@ export async function listAudits(q: Q, partnershipId: string) {
       't.version as tool_version',
       eb.selectFrom('audit_cases as c').select((e) => e.fn.countAll<string>().as('n')).whereRef('c.audit_id', '=', 'a.id').as('cases'),
     ])
-    .where('a.partnership_id', '=', partnershipId)
     .orderBy('a.created_at', 'desc')
+    .orderBy('a.id')
+    .$if(limit !== undefined, (qb) => qb.limit(limit!).offset(offset))
     .execute();
+}
+
+export async function countAudits(q: Q, partnershipId: string, f: AuditFilter = {}): Promise<number> {
+  const row = await auditsQuery(q, partnershipId, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function casesOf(q: Q, auditId: string) {
@@ -282,6 +302,7 @@ export interface CohortDefinition {
   /** Only plans that had lasted at least this many months by then. */
   minPlanMonths?: number | null;
   areaId?: string | null;
+  teamId?: string | null;
   category?: string | null;
   /** Age in whole years on the date. */
   minAge?: number | null;
@@ -301,12 +322,38 @@ export async function cohortChildren(q: Q, partnershipId: string, def: CohortDef
     .where((eb) => eb.or([eb('p.ended_on', 'is', null), eb('p.ended_on', '>', def.onDate)]));
   if (def.minPlanMonths) query = query.where('p.started_on', '<=', sql<string>`(${def.onDate}::date - make_interval(months => ${def.minPlanMonths}))::date`);
   if (def.areaId) query = query.where('c.area_id', '=', def.areaId);
+  if (def.teamId) query = query.where('c.team_id', '=', def.teamId);
   if (def.category) query = query.where('p.latest_category', '=', def.category as never);
   if (def.minAge != null) query = query.where(sql<boolean>`c.date_of_birth <= (${def.onDate}::date - make_interval(years => ${def.minAge}))::date`);
   if (def.maxAge != null) query = query.where(sql<boolean>`c.date_of_birth > (${def.onDate}::date - make_interval(years => ${def.maxAge + 1}))::date`);
   const children = await query.orderBy('c.id').execute();
-  const ids = [...new Set(children.map((c) => c.child_id))];
-  if (ids.length === 0) return [];
+  const seen = new Set<string>();
+  const unique = children.filter((c) => !seen.has(c.child_id) && seen.add(c.child_id));
+  const involved = await peopleInvolved(q, partnershipId, unique);
+  return unique.map((c) => {
+    const { workerUserIds, agencies } = involved.get(c.child_id)!;
+    return {
+      childId: c.child_id,
+      areaId: c.area_id,
+      areaName: c.area_name,
+      teamId: c.team_id,
+      teamName: c.team_name,
+      agencyIds: [...agencies.keys()],
+      agencyNames: [...agencies.values()].filter(Boolean).sort(),
+      workerUserIds,
+    };
+  });
+}
+
+/**
+ * Who works with each child (so must not audit it): the lead practitioner, the core group's
+ * professionals, the managers of the child's team and the chairs of its conferences; and the
+ * agencies involved (those of the core group's professionals).
+ */
+export async function peopleInvolved(q: Q, partnershipId: string, children: readonly { child_id: string; lead_user_id: string | null; team_id: string | null }[]) {
+  const out = new Map<string, { workerUserIds: string[]; agencies: Map<string, string> }>();
+  const ids = children.map((c) => c.child_id);
+  if (ids.length === 0) return out;
   const [members, managers, chairs] = await Promise.all([
     q
       .selectFrom('core_group_members as m')
@@ -319,28 +366,19 @@ export async function cohortChildren(q: Q, partnershipId: string, def: CohortDef
     q.selectFrom('users').select(['id', 'team_id']).where('partnership_id', '=', partnershipId).where('role', '=', 'team-manager').where('team_id', 'is not', null).execute(),
     q.selectFrom('conferences').select(['child_id', 'chair_user_id']).where('partnership_id', '=', partnershipId).where('child_id', 'in', ids).where('chair_user_id', 'is not', null).execute(),
   ]);
-  const seen = new Set<string>();
-  return children
-    .filter((c) => !seen.has(c.child_id) && seen.add(c.child_id))
-    .map((c) => {
-      const mine = members.filter((m) => m.child_id === c.child_id);
-      const workers = [c.lead_user_id, ...mine.map((m) => m.user_id), ...managers.filter((m) => m.team_id === c.team_id).map((m) => m.id), ...chairs.filter((x) => x.child_id === c.child_id).map((x) => x.chair_user_id)];
-      const agencies = new Map(mine.filter((m) => m.agency_id).map((m) => [m.agency_id!, m.agency_name ?? '']));
-      return {
-        childId: c.child_id,
-        areaId: c.area_id,
-        areaName: c.area_name,
-        teamId: c.team_id,
-        teamName: c.team_name,
-        agencyIds: [...agencies.keys()],
-        agencyNames: [...agencies.values()].filter(Boolean).sort(),
-        workerUserIds: [...new Set(workers.filter((w): w is string => !!w))],
-      };
+  for (const c of children) {
+    const mine = members.filter((m) => m.child_id === c.child_id);
+    const workers = [c.lead_user_id, ...mine.map((m) => m.user_id), ...managers.filter((m) => m.team_id === c.team_id).map((m) => m.id), ...chairs.filter((x) => x.child_id === c.child_id).map((x) => x.chair_user_id)];
+    out.set(c.child_id, {
+      workerUserIds: [...new Set(workers.filter((w): w is string => !!w))],
+      agencies: new Map(mine.filter((m) => m.agency_id).map((m) => [m.agency_id!, m.agency_name ?? ''])),
     });
+  }
+  return out;
 }
 
 export async function auditorCandidates(q: Q, partnershipId: string) {
-  return q.selectFrom('users').select(['id as userId', 'agency_id as agencyId']).where('partnership_id', '=', partnershipId).where('role', '=', 'auditor').where('disabled_at', 'is', null).orderBy('id').execute();
+  return q.selectFrom('users').select(['id as userId', 'agency_id as agencyId', 'name']).where('partnership_id', '=', partnershipId).where('role', '=', 'auditor').where('disabled_at', 'is', null).orderBy('id').execute();
 }
 
 export async function assignmentsOf(q: Q, auditId: string) {
@@ -369,4 +407,33 @@ export async function casesAssignedTo(q: Q, partnershipId: string, userId: strin
     .orderBy('a.title')
     .orderBy('c.case_ref')
     .execute();
+}
+
+/** Every version of one of the partnership's tools (or a built-in one), newest first, with how many audits used each. */
+export async function toolVersions(q: Q, partnershipId: string, key: string) {
+  return q
+    .selectFrom('audit_tools as t')
+    .select((eb) => [
+      't.id',
+      't.version',
+      't.name',
+      't.partnership_id',
+      't.created_at',
+      't.definition',
+      eb.selectFrom('audits as a').select((e) => e.fn.countAll<string>().as('n')).whereRef('a.tool_id', '=', 't.id').where('a.partnership_id', '=', partnershipId).as('audits'),
+    ])
+    .where('t.key', '=', key)
+    .where((eb) => eb.or([eb('t.partnership_id', 'is', null), eb('t.partnership_id', '=', partnershipId)]))
+    .orderBy('t.version', 'desc')
+    .execute();
+}
+
+/** Stores a version of a partnership's own tool. */
+export async function insertToolVersion(q: Q, partnershipId: string, tool: ToolDefinition, version: number, createdBy: string | null, now: Date): Promise<string> {
+  const row = await q
+    .insertInto('audit_tools')
+    .values({ partnership_id: partnershipId, key: tool.key, version, name: tool.name, definition: JSON.stringify(tool), created_by: createdBy, created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }

@@ -5,14 +5,17 @@
  * report of a completed audit, which is what the partnership publishes.
  */
 import type { Db } from '../../db/database.js';
+import type { AuditStatus } from '../../db/schema.js';
+import { limitOffset, type PageRequest } from '../../lib/pagination.js';
 import { type Actor, hasRole, systemActor } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { AccessLogService } from '../access-log/service.js';
 import { parseAuditCsv } from './csv-import.js';
 import * as repo from './repository.js';
 import { type AuditReport, buildReport, type Comparison, compareReports, finalAnswer, type ReportCase, type ReportTheme } from './report.js';
-import { questionsOf, type StoredTool } from './tools.js';
+import { isUniqueViolation } from '../partnership/repository.js';
+import { BUILT_IN_TOOLS, questionsOf, type StoredTool, type ToolDefinition, validateTool } from './tools.js';
 
 export type AuditRow = NonNullable<Awaited<ReturnType<typeof repo.auditById>>>;
 
@@ -50,14 +53,104 @@ export class AuditsService {
     return tool;
   }
 
+  /**
+   * Every version of a tool the partnership can use, newest first, with the number of its audits
+   * that used each; `own` says whether it is the partnership's (which can have new versions).
+   */
+  async toolHistory(actor: Actor, key: string) {
+    await this.tools(actor);
+    const versions = await repo.toolVersions(this.db, actor.partnershipId, key);
+    const latest = versions[0];
+    if (!latest) throw new NotFoundError('There is no audit tool with that key');
+    return {
+      tool: { ...(latest.definition as unknown as ToolDefinition), id: latest.id, version: latest.version } as StoredTool,
+      own: latest.partnership_id !== null,
+      versions: versions.map((v) => ({ id: v.id, version: v.version, name: v.name, createdAt: v.created_at, audits: Number(v.audits ?? 0), tool: { ...(v.definition as unknown as ToolDefinition), id: v.id, version: v.version } as StoredTool })),
+    };
+  }
+
+  /**
+   * The partnership's own tool, as its version 1: checked whole (keys, questions, options, scale),
+   * its key not a built-in tool's nor one of the partnership's.
+   */
+  async createTool(actor: Actor, definition: ToolDefinition): Promise<StoredTool> {
+    if (!canManageAudits(actor)) throw new ForbiddenError('Only a quality-assurance lead or partnership admin can make an audit tool');
+    validateTool(definition);
+    if (BUILT_IN_TOOLS.some((t) => t.key === definition.key)) throw new ValidationError({ key: `${definition.key} is a built-in tool’s key: choose another` });
+    const existing = await repo.toolVersions(this.db, actor.partnershipId, definition.key);
+    if (existing.length) throw new ValidationError({ key: `The partnership already has a tool with the key ${definition.key}: publish a new version of it instead` });
+    return this.storeVersion(actor, definition, 1);
+  }
+
+  /**
+   * A new version of one of the partnership's own tools (a built-in tool is copied into a new tool
+   * instead). Audits already planned keep the version they were planned with; new audits use this one.
+   */
+  async publishVersion(actor: Actor, key: string, definition: Omit<ToolDefinition, 'key'> & { key?: string }): Promise<StoredTool> {
+    if (!canManageAudits(actor)) throw new ForbiddenError('Only a quality-assurance lead or partnership admin can publish an audit tool');
+    const history = await this.toolHistory(actor, key);
+    if (!history.own) throw new ValidationError({ key: `${key} is built in: copy it into a tool of the partnership’s own to change it` });
+    const tool: ToolDefinition = { ...definition, key };
+    validateTool(tool);
+    return this.storeVersion(actor, tool, history.tool.version + 1);
+  }
+
+  private async storeVersion(actor: Actor, tool: ToolDefinition, version: number): Promise<StoredTool> {
+    const definition: ToolDefinition = {
+      key: tool.key,
+      name: tool.name.trim(),
+      description: (tool.description ?? '').trim(),
+      scale: tool.scale,
+      ...(tool.scale === 'custom' ? { scaleOptions: tool.scaleOptions!.map((o) => o.trim()) } : {}),
+      domains: tool.domains.map((d) => ({
+        key: d.key,
+        name: d.name.trim(),
+        questions: d.questions.map((q) => ({
+          key: q.key,
+          text: q.text.trim(),
+          type: q.type,
+          ...(q.options?.length ? { options: q.options.map((o) => o.trim()) } : {}),
+          ...(q.guidance?.trim() ? { guidance: q.guidance.trim() } : {}),
+          ...(q.prefill ? { prefill: q.prefill } : {}),
+          ...(q.headline ? { headline: true } : {}),
+        })),
+      })),
+    };
+    try {
+      const id = await this.db.transaction().execute(async (trx) => {
+        const id = await repo.insertToolVersion(trx, actor.partnershipId, definition, version, actor.kind === 'user' ? actor.userId : null, this.clock.now());
+        await this.accessLog.record(trx, actor, { action: 'create', recordType: 'audit-tool', recordId: id, details: { key: definition.key, version } });
+        return id;
+      });
+      return { ...definition, id, version };
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError(`Someone else published version ${version} of ${definition.key} at the same time: look at it before publishing yours`, null, null);
+      throw err;
+    }
+  }
+
   /** The partnership's areas, for choosing a cohort. */
   async areas(actor: Actor): Promise<{ id: string; name: string }[]> {
     return this.db.selectFrom('areas').select(['id', 'name']).where('partnership_id', '=', actor.partnershipId).orderBy('name').execute();
   }
 
+  /** The partnership's teams, for choosing a cohort. */
+  async teams(actor: Actor): Promise<{ id: string; name: string }[]> {
+    return this.db.selectFrom('teams').select(['id', 'name']).where('partnership_id', '=', actor.partnershipId).orderBy('name').execute();
+  }
+
   async list(actor: Actor) {
-    const rows = await repo.listAudits(this.db, actor.partnershipId);
-    return canManageAudits(actor) ? rows : rows.filter((r) => r.status === 'completed');
+    return repo.listAudits(this.db, actor.partnershipId, { statuses: canManageAudits(actor) ? undefined : ['completed'] });
+  }
+
+  /** One page of the audits the person may see (completed ones; all for QA leads and admins), filtered, and how many match. */
+  async page(actor: Actor, f: { status?: AuditStatus | undefined; toolKey?: string | undefined; source?: 'assure' | 'import' | undefined }, page: PageRequest) {
+    const visible: readonly AuditStatus[] | undefined = canManageAudits(actor) ? undefined : ['completed'];
+    const statuses = f.status ? (visible && !visible.includes(f.status) ? [] : [f.status]) : visible;
+    const filter = { statuses, toolKey: f.toolKey, source: f.source };
+    const { limit, offset } = limitOffset(page);
+    const [rows, total] = await Promise.all([repo.listAudits(this.db, actor.partnershipId, filter, limit, offset), repo.countAudits(this.db, actor.partnershipId, filter)]);
+    return { rows, total };
   }
 
   /**

@@ -17,6 +17,9 @@ export const SCALES = {
   inspection: ['Outstanding', 'Good', 'Requires improvement to be good', 'Inadequate'],
 } as const;
 export type ScaleKey = keyof typeof SCALES;
+/** A tool's grading scale: one of the two above, or its own labels (best first). */
+export type ToolScale = ScaleKey | 'custom';
+export const SCALE_CHOICES: readonly ToolScale[] = ['default', 'inspection', 'custom'];
 
 export const YES_PARTLY_NO = ['Yes', 'Partly', 'No'] as const;
 export const MEETS = ['Meets the required standard', 'Does not meet the required standard'] as const;
@@ -54,7 +57,9 @@ export interface ToolDefinition {
   key: string;
   name: string;
   description: string;
-  scale: ScaleKey;
+  scale: ToolScale;
+  /** The labels of a custom scale, best first (only when scale is 'custom'). */
+  scaleOptions?: string[];
   domains: Domain[];
 }
 
@@ -64,10 +69,10 @@ export interface StoredTool extends ToolDefinition {
 }
 
 /** The answers a question accepts, in order (empty: a number or free text). */
-export function optionsOf(tool: Pick<ToolDefinition, 'scale'>, q: Question): string[] {
+export function optionsOf(tool: Pick<ToolDefinition, 'scale' | 'scaleOptions'>, q: Question): string[] {
   switch (q.type) {
     case 'grade':
-      return [...SCALES[tool.scale]];
+      return tool.scale === 'custom' ? [...(tool.scaleOptions ?? [])] : [...SCALES[tool.scale]];
     case 'yes-partly-no':
       return q.options ?? [...YES_PARTLY_NO];
     case 'meets':
@@ -101,27 +106,88 @@ export function normaliseAnswer(tool: ToolDefinition, q: Question, raw: string):
 }
 
 const KEY = /^[a-z][a-z0-9_]{0,62}$/;
+export const TOOL_KEY = /^[a-z][a-z0-9-]{1,62}$/;
+const DOMAIN_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
+/** Column names an imported audit's CSV uses for itself: no question may take them. */
+const RESERVED_KEYS = new Set(['case_ref', 'area', 'team']);
+export const MAX_QUESTIONS = 200;
+const MAX_OPTIONS = 20;
 
-/** Checks a tool definition (a partnership's own, or a new version): keys unique and well formed, options present. */
-export function validateTool(tool: ToolDefinition): void {
-  const fields: Record<string, string> = {};
-  if (!/^[a-z][a-z0-9-]{1,62}$/.test(tool.key)) fields.key = 'Enter a key of lower-case letters, digits and hyphens';
-  if (!tool.name.trim()) fields.name = 'Enter the tool’s name';
-  if (!(tool.scale in SCALES)) fields.scale = `Select a scale: ${Object.keys(SCALES).join(' or ')}`;
+function checkLabels(labels: unknown, what: string): string | null {
+  if (!Array.isArray(labels) || labels.length < 2) return `Give ${what} at least two options`;
+  if (labels.length > MAX_OPTIONS) return `Give ${what} at most ${MAX_OPTIONS} options`;
   const seen = new Set<string>();
-  tool.domains.forEach((d, di) => {
-    if (!d.name.trim()) fields[`domains.${di}.name`] = 'Enter the domain’s name';
-    d.questions.forEach((q, qi) => {
+  for (const l of labels) {
+    if (typeof l !== 'string' || !l.trim()) return `Every option of ${what} needs a label`;
+    if (l.length > 80) return `An option of ${what} is at most 80 characters: “${l.slice(0, 40)}…”`;
+    if (l.includes('|')) return `An option of ${what} cannot contain |`;
+    if (seen.has(l.trim().toLowerCase())) return `The option “${l.trim()}” of ${what} is given twice`;
+    seen.add(l.trim().toLowerCase());
+  }
+  return null;
+}
+
+/**
+ * Checks a tool definition (a partnership's own, or a new version): keys unique and well formed,
+ * options present and distinct, a custom scale with its labels. Throws a ValidationError whose
+ * fields name where the problem is (`domains.0.questions.2.type`).
+ */
+export function validateTool(tool: ToolDefinition): void {
+  if (!tool || typeof tool !== 'object') throw new ValidationError({ tool: 'A tool is an object with a key, a name, a scale and domains' });
+  const fields: Record<string, string> = {};
+  if (typeof tool.key !== 'string' || !TOOL_KEY.test(tool.key)) fields.key = 'Enter a key of 2 to 63 lower-case letters, digits and hyphens, starting with a letter';
+  if (typeof tool.name !== 'string' || !tool.name.trim()) fields.name = 'Enter the tool’s name';
+  else if (tool.name.length > 200) fields.name = 'The name must be 200 characters or fewer';
+  if (tool.description !== undefined && (typeof tool.description !== 'string' || tool.description.length > 2000)) fields.description = 'The description must be 2,000 characters or fewer';
+  if (!SCALE_CHOICES.includes(tool.scale)) fields.scale = 'Select a scale: the default, the inspection scale or the tool’s own';
+  else if (tool.scale === 'custom') {
+    const problem = checkLabels(tool.scaleOptions, 'the scale');
+    if (problem) fields.scaleOptions = problem;
+  } else if (tool.scaleOptions !== undefined && tool.scaleOptions.length > 0) fields.scaleOptions = 'Only a tool’s own scale has options: choose “its own scale” or leave them out';
+  const seen = new Set<string>();
+  const domainKeys = new Set<string>();
+  let count = 0;
+  (Array.isArray(tool.domains) ? tool.domains : []).forEach((d, di) => {
+    if (!d || typeof d !== 'object') {
+      fields[`domains.${di}`] = 'A domain is an object with a key, a name and questions';
+      return;
+    }
+    if (typeof d.key !== 'string' || !DOMAIN_KEY.test(d.key)) fields[`domains.${di}.key`] = 'Enter a domain key of lower-case letters, digits, hyphens and underscores';
+    else if (domainKeys.has(d.key)) fields[`domains.${di}.key`] = `The domain key ${d.key} is used twice`;
+    domainKeys.add(d.key);
+    if (typeof d.name !== 'string' || !d.name.trim()) fields[`domains.${di}.name`] = 'Enter the domain’s name';
+    else if (d.name.length > 200) fields[`domains.${di}.name`] = 'A domain’s name must be 200 characters or fewer';
+    if (!Array.isArray(d.questions) || d.questions.length === 0) fields[`domains.${di}.questions`] = 'Give the domain at least one question';
+    (Array.isArray(d.questions) ? d.questions : []).forEach((q, qi) => {
+      count += 1;
       const at = `domains.${di}.questions.${qi}`;
-      if (!KEY.test(q.key)) fields[`${at}.key`] = 'Enter a key of lower-case letters, digits and underscores';
-      else if (seen.has(q.key) || q.key === 'case_ref' || q.key === 'area') fields[`${at}.key`] = `The key ${q.key} is used twice`;
-      seen.add(q.key);
+      if (!q || typeof q !== 'object') {
+        fields[at] = 'A question is an object with a key, a text and a type';
+        return;
+      }
+      if (typeof q.key !== 'string' || !KEY.test(q.key)) fields[`${at}.key`] = 'Enter a question key of lower-case letters, digits and underscores, starting with a letter';
+      else if (RESERVED_KEYS.has(q.key)) fields[`${at}.key`] = `The key ${q.key} is kept for the case’s own details: choose another`;
+      else if (seen.has(q.key)) fields[`${at}.key`] = `The key ${q.key} is used twice`;
+      if (typeof q.key === 'string') seen.add(q.key);
       if (!QUESTION_TYPES.includes(q.type)) fields[`${at}.type`] = `Select a type: ${QUESTION_TYPES.join(', ')}`;
-      if (q.type === 'choice' && (!q.options || q.options.length < 2)) fields[`${at}.options`] = 'Give a choice question at least two options';
-      if (!q.text.trim()) fields[`${at}.text`] = 'Enter the question';
+      if (typeof q.text !== 'string' || !q.text.trim()) fields[`${at}.text`] = 'Enter the question';
+      else if (q.text.length > 1000) fields[`${at}.text`] = 'A question must be 1,000 characters or fewer';
+      if (q.guidance !== undefined && (typeof q.guidance !== 'string' || q.guidance.length > 2000)) fields[`${at}.guidance`] = 'Guidance must be 2,000 characters or fewer';
+      if (q.type === 'choice') {
+        const problem = checkLabels(q.options, 'a choice question');
+        if (problem) fields[`${at}.options`] = problem;
+      } else if (q.type === 'yes-partly-no' && q.options !== undefined) {
+        if (!Array.isArray(q.options) || q.options.length < 2 || q.options.some((o) => !(YES_PARTLY_NO as readonly string[]).includes(o)) || new Set(q.options).size !== q.options.length) {
+          fields[`${at}.options`] = 'A yes / partly / no question’s options are two or three of Yes, Partly and No';
+        }
+      } else if (q.options !== undefined && (!Array.isArray(q.options) || q.options.length > 0) && QUESTION_TYPES.includes(q.type)) fields[`${at}.options`] = `A ${q.type} question takes no options`;
+      if (q.prefill !== undefined && !PREFILLS.includes(q.prefill)) fields[`${at}.prefill`] = `Select what the record answers: ${PREFILLS.join(', ')}`;
+      else if (q.prefill !== undefined && q.type !== 'yes-partly-no') fields[`${at}.prefill`] = 'Only a yes / partly / no question can be answered from the record';
+      if (q.headline !== undefined && typeof q.headline !== 'boolean') fields[`${at}.headline`] = 'Headline is yes or no';
     });
   });
-  if (seen.size === 0) fields.domains = 'Give the tool at least one question';
+  if (count === 0 && !Object.keys(fields).some((k) => k.startsWith('domains.'))) fields.domains = 'Give the tool at least one question';
+  if (count > MAX_QUESTIONS) fields.domains = `A tool has at most ${MAX_QUESTIONS} questions`;
   if (Object.keys(fields).length) throw new ValidationError(fields);
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors.js';
+import { paged, pageOut, pageQuery } from '../../lib/pagination.js';
 import { parse } from '../../lib/validation.js';
 import { apiRoute, idParams, type ApiRoute } from '../../web/api.js';
 import { clearSessionCookie, requireActor, SESSION_COOKIE, setSessionCookie } from '../../web/auth.js';
@@ -169,7 +170,8 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, opts: { lock
   });
 }
 
-const tokenOut = z.object({ id: z.uuid(), name: z.string(), prefix: z.string(), createdAt: z.date(), expiresAt: z.date(), lastUsedAt: z.date().nullable(), revokedAt: z.date().nullable() });
+const tokenOut = z.object({ id: z.uuid(), name: z.string(), prefix: z.string(), createdAt: z.iso.datetime(), expiresAt: z.iso.datetime(), lastUsedAt: z.iso.datetime().nullable(), revokedAt: z.iso.datetime().nullable() });
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 export function authApiRoutes(auth: AuthService): ApiRoute[] {
   return [
@@ -177,14 +179,16 @@ export function authApiRoutes(auth: AuthService): ApiRoute[] {
       method: 'GET',
       url: '/tokens',
       tag: 'Account',
-      summary: 'Your personal access tokens (never the secret itself)',
-      response: z.object({ items: z.array(tokenOut) }),
-      handler: async ({ actor }) => {
+      summary: 'Your personal access tokens (never the secret itself), newest first; page with page and pageSize',
+      query: z.object(pageQuery),
+      response: pageOut(tokenOut),
+      handler: async ({ actor, query }) => {
         const user = await auth.tokenOwner(actor);
         const rows = await auth.listTokens(user);
-        return {
-          items: rows.map((t) => ({ id: t.id, name: t.name, prefix: t.prefix, createdAt: t.created_at, expiresAt: t.expires_at, lastUsedAt: t.last_used_at, revokedAt: t.revoked_at })),
-        };
+        return paged(
+          rows.map((t) => ({ id: t.id, name: t.name, prefix: t.prefix, createdAt: iso(t.created_at)!, expiresAt: iso(t.expires_at)!, lastUsedAt: iso(t.last_used_at), revokedAt: iso(t.revoked_at) })),
+          query,
+        );
       },
     }),
     apiRoute({
@@ -193,6 +197,7 @@ export function authApiRoutes(auth: AuthService): ApiRoute[] {
       tag: 'Account',
       summary: 'Revoke one of your tokens',
       params: idParams,
+      status: 204,
       handler: async ({ actor, params }) => {
         const user = await auth.tokenOwner(actor);
         await auth.revokeToken(user, params.id);

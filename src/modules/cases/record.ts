@@ -34,16 +34,17 @@ export class ChildRecords {
   ) {}
 
   /**
-   * Lock order: the access-log row (which serialises on the partnership's hash chain) is always written
-   * before the child's standards are stored (which serialises on the child), so two transactions never
-   * wait on each other in opposite orders.
+   * Lock order: the access-log rows, which serialise on the partnership's hash chain, are written last,
+   * just before the commit, after the child's standards are stored (which serialises on the child). So
+   * two transactions never wait on each other in opposite orders, and the partnership-wide chain is
+   * held only for the append and the commit, not while the record is read or evaluated.
    */
   private async run<T>(actor: Actor, childId: string, fallback: Omit<AccessRecord, 'subjectId'>, fn: (s: RecordScope) => Promise<T>, after?: (trx: Trx) => Promise<void>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
       const access = await loadChildAccess(trx, actor, childId);
       // An anonymised record (retention) is read-only: nothing identifying can be written back into it
       if (after && access.child.anonymised_at) throw new DomainError('This record was anonymised under the partnership’s retention rule: it cannot be changed', 'anonymised', 409);
-      let logged = false;
+      const pending: AccessRecord[] = [];
       const now = this.clock.now();
       const scope: RecordScope = {
         trx,
@@ -51,13 +52,13 @@ export class ChildRecords {
         now,
         today: londonDate(now),
         log: async (rec) => {
-          logged = true;
-          await this.accessLog.record(trx, actor, { ...rec, subjectId: childId });
+          pending.push({ ...rec, subjectId: childId });
         },
       };
       const result = await fn(scope);
-      if (!logged) await scope.log(fallback);
+      if (pending.length === 0) await scope.log(fallback);
       await after?.(trx);
+      await this.accessLog.recordMany(trx, actor, pending);
       return result;
     });
   }
@@ -89,9 +90,8 @@ export class ChildRecords {
   exportList<T extends { id: string }>(actor: Actor, recordType: string, read: (trx: Trx) => Promise<T[]>, details: Record<string, unknown> = {}): Promise<T[]> {
     return this.db.transaction().execute(async (trx) => {
       const rows = await read(trx);
-      for (const id of new Set(rows.map((r) => r.id))) {
-        await this.accessLog.record(trx, actor, { action: 'export', recordType, recordId: id, subjectId: id, details: { ...details, rows: rows.length } });
-      }
+      const ids = [...new Set(rows.map((r) => r.id))];
+      await this.accessLog.recordMany(trx, actor, ids.map((id) => ({ action: 'export', recordType, recordId: id, subjectId: id, details: { ...details, rows: rows.length } })));
       return rows;
     });
   }
@@ -100,8 +100,8 @@ export class ChildRecords {
   create(actor: Actor, insert: (trx: Trx) => Promise<string>): Promise<string> {
     return this.db.transaction().execute(async (trx) => {
       const childId = await insert(trx);
-      await this.accessLog.record(trx, actor, { action: 'create', recordType: 'child', recordId: childId, subjectId: childId });
       await this.afterChange?.(trx, childId);
+      await this.accessLog.record(trx, actor, { action: 'create', recordType: 'child', recordId: childId, subjectId: childId });
       return childId;
     });
   }

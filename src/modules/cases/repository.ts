@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { Category } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
 import { visibleChildren } from './access.js';
 import type { Trx } from './record.js';
@@ -18,6 +19,8 @@ export interface ChildListRow {
   last_name: string;
   date_of_birth: string | null;
   expected_date_of_birth: string | null;
+  area_id: string | null;
+  team_id: string | null;
   team_name: string | null;
   lead_name: string | null;
   plan_started_on: string | null;
@@ -25,7 +28,19 @@ export interface ChildListRow {
   plan_id: string | null;
 }
 
-export async function listVisibleChildren(db: Q, actor: Actor, opts: { q?: string | undefined; limit: number; offset: number; onPlan?: boolean | undefined }) {
+/** The filters of the children list (the page's search and the API's). */
+export interface ChildListFilter {
+  q?: string | undefined;
+  onPlan?: boolean | undefined;
+  areaId?: string | undefined;
+  teamId?: string | undefined;
+  /** The current plan's latest category. */
+  category?: string | undefined;
+  /** on-plan: a current plan; plan-ended: plans, none current; no-plan: never on a plan. */
+  status?: 'on-plan' | 'plan-ended' | 'no-plan' | undefined;
+}
+
+export async function listVisibleChildren(db: Q, actor: Actor, opts: ChildListFilter & { limit: number; offset: number }) {
   let q = db
     .selectFrom('children')
     .leftJoin('teams', 'teams.id', 'children.team_id')
@@ -41,7 +56,14 @@ export async function listVisibleChildren(db: Q, actor: Actor, opts: { q?: strin
       ]),
     );
   }
-  if (opts.onPlan) q = q.where('plan.id', 'is not', null);
+  if (opts.onPlan || opts.status === 'on-plan') q = q.where('plan.id', 'is not', null);
+  if (opts.areaId) q = q.where('children.area_id', '=', opts.areaId);
+  if (opts.teamId) q = q.where('children.team_id', '=', opts.teamId);
+  if (opts.category) q = q.where('plan.latest_category', '=', opts.category as Category);
+  if (opts.status === 'plan-ended' || opts.status === 'no-plan') {
+    const ever = sql<boolean>`exists (select 1 from cp_plans as past where past.child_id = children.id)`;
+    q = q.where('plan.id', 'is', null).where(opts.status === 'plan-ended' ? ever : sql<boolean>`not ${ever}`);
+  }
   const [rows, count] = await Promise.all([
     q
       .select([
@@ -51,6 +73,8 @@ export async function listVisibleChildren(db: Q, actor: Actor, opts: { q?: strin
         'children.last_name',
         'children.date_of_birth',
         'children.expected_date_of_birth',
+        'children.area_id',
+        'children.team_id',
         'teams.name as team_name',
         'lead.name as lead_name',
         'plan.started_on as plan_started_on',
@@ -123,6 +147,19 @@ export async function listVisibleCohort(db: Q, actor: Actor): Promise<CohortRow[
   return rows as CohortRow[];
 }
 
+/** A child's conferences, latest first, with the chair's name (the overview and the API's list). */
+export function childConferences(db: Q, partnershipId: string, childId: string) {
+  return db
+    .selectFrom('conferences')
+    .leftJoin('users as chair', 'chair.id', 'conferences.chair_user_id')
+    .selectAll('conferences')
+    .select('chair.name as chair_name')
+    .where('conferences.partnership_id', '=', partnershipId)
+    .where('conferences.child_id', '=', childId)
+    .orderBy('conferences.scheduled_on', 'desc')
+    .execute();
+}
+
 export async function childOverviewParts(db: Q, partnershipId: string, childId: string) {
   const [names, family, referrals, strategy, participants, s47s, conferences, plans, meetings] = await Promise.all([
     db
@@ -146,15 +183,7 @@ export async function childOverviewParts(db: Q, partnershipId: string, childId: 
       .where('strategy_participants.partnership_id', '=', partnershipId)
       .execute(),
     db.selectFrom('s47_enquiries').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).orderBy('started_on', 'desc').execute(),
-    db
-      .selectFrom('conferences')
-      .leftJoin('users as chair', 'chair.id', 'conferences.chair_user_id')
-      .selectAll('conferences')
-      .select('chair.name as chair_name')
-      .where('conferences.partnership_id', '=', partnershipId)
-      .where('conferences.child_id', '=', childId)
-      .orderBy('conferences.scheduled_on', 'desc')
-      .execute(),
+    childConferences(db, partnershipId, childId),
     db.selectFrom('cp_plans').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).orderBy('started_on', 'desc').execute(),
     db
       .selectFrom('core_group_meetings')

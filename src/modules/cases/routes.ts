@@ -3,9 +3,10 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { CATEGORIES } from '../../db/schema.js';
+import { CATEGORIES, CONFERENCE_KINDS } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
 import { toCsv, toXlsx } from '../../lib/tabular.js';
+import { paged, pageOf, pageOut, pageQuery } from '../../lib/pagination.js';
 import { pageNumber, parse } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
@@ -364,22 +365,105 @@ export const toChild = (c: ChildRow): z.infer<typeof childOut> => ({
 
 const idOut = z.object({ id: z.uuid() });
 
+const uuidFilter = (name: string) => z.uuid({ error: `${name} must be the id (a UUID) of one of your partnership’s ${name === 'area' ? 'areas' : 'teams'}` }).optional();
+export const apiListQuery = z.object({
+  ...pageQuery,
+  q: z.string().trim().max(200, 'q must be 200 characters or fewer').optional().describe('Part of the child’s name or LA child id'),
+  area: uuidFilter('area').describe('An area id (GET /api/v1/areas)'),
+  team: uuidFilter('team').describe('A team id (GET /api/v1/teams)'),
+  category: z.enum(CATEGORIES, { error: `category must be one of ${CATEGORIES.join(', ')}` }).optional().describe('The current plan’s latest category of abuse'),
+  status: z
+    .enum(['on-plan', 'plan-ended', 'no-plan'], { error: 'status must be one of on-plan, plan-ended, no-plan' })
+    .optional()
+    .describe('on-plan: on a child protection plan now; plan-ended: was on a plan, not now; no-plan: never on a plan'),
+  onPlan: z.preprocess((v) => v === 'yes' || v === 'true' || v === true, z.boolean()).optional().describe('yes: the same as status=on-plan'),
+});
+
+const childListItem = z.object({
+  id: z.uuid(),
+  laChildId: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  dateOfBirth: z.string().nullable(),
+  areaId: z.uuid().nullable(),
+  teamId: z.uuid().nullable(),
+  team: z.string().nullable(),
+  lead: z.string().nullable(),
+  onPlanSince: z.string().nullable().describe('The current plan’s start date; null when not on a plan'),
+  category: z.string().nullable().describe('The current plan’s latest category'),
+});
+
+const childRecordOut = z.object({
+  child: childOut,
+  family: z.array(z.object({ id: z.uuid(), name: z.string(), relationship: z.string(), livesWithChild: z.boolean(), parentalResponsibility: z.boolean() })),
+  referrals: z.array(z.object({ id: z.uuid(), receivedOn: z.string(), source: z.string().nullable(), summary: z.string() })),
+  strategyDiscussions: z.array(z.object({ id: z.uuid(), heldOn: z.string(), outcome: z.string(), participants: z.array(z.object({ name: z.string(), agency: z.string() })) })),
+  s47Enquiries: z.array(z.object({ id: z.uuid(), startedOn: z.string(), icpcTargetOn: z.string().nullable(), outcome: z.string().nullable(), concludedOn: z.string().nullable() })),
+  conferences: z.array(z.object({ id: z.uuid(), kind: z.string(), scheduledOn: z.string(), heldOn: z.string().nullable(), status: z.string(), decision: z.string().nullable(), categories: z.array(z.string()) })),
+  plans: z.array(z.object({ id: z.uuid(), startedOn: z.string(), endedOn: z.string().nullable(), initialCategory: z.string(), latestCategory: z.string(), previousPlans: z.number().int(), cinPlan: z.string().nullable() })),
+});
+
+const conferenceListQuery = z.object({
+  ...pageQuery,
+  kind: z.enum(CONFERENCE_KINDS, { error: `kind must be one of ${CONFERENCE_KINDS.join(', ')}` }).optional(),
+  status: z.enum(['scheduled', 'completed', 'cancelled'], { error: 'status must be one of scheduled, completed, cancelled' }).optional(),
+});
+const conferenceListItem = z.object({
+  id: z.uuid(),
+  kind: z.enum(CONFERENCE_KINDS),
+  scheduledOn: z.string(),
+  heldOn: z.string().nullable(),
+  chair: z.string().nullable(),
+  status: z.enum(['scheduled', 'completed', 'cancelled']),
+  decision: z.string().nullable(),
+  categories: z.array(z.string()),
+  version: z.number().int(),
+});
+const conferenceOut = conferenceListItem.omit({ version: true }).extend({
+  rationale: z.string().nullable(),
+  dissent: z.string().nullable(),
+  version: z.number().int(),
+  invitees: z.array(z.object({ id: z.uuid(), name: z.string().nullable(), agency: z.string().nullable(), isParent: z.boolean(), attendance: z.string().nullable(), reportReceived: z.boolean().nullable() })),
+});
+
 export function casesApiRoutes(cases: CasesService): ApiRoute[] {
   return [
     apiRoute({
       method: 'GET',
       url: '/children',
       tag: 'Children',
-      summary: 'Children whose records you may see (lead, core group member, team manager, conference chair), 50 a page',
-      query: listQuery,
+      summary:
+        'Children whose records you may see (lead, core group member, team manager, conference chair), by surname; filter by q (name or LA child id), area, team, category (of the current plan) and status; page with page and pageSize',
+      query: apiListQuery,
+      response: pageOut(childListItem),
+      example: {
+        items: [
+          { id: '3f8e2a51-6c4b-4d7e-9a10-2b5c7d8e9f01', laChildId: 'LA-004217', firstName: 'Ada', lastName: 'Example', dateOfBirth: '2019-04-12', areaId: '7b1c9d20-3e4f-4a5b-8c6d-7e8f9a0b1c2d', teamId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', team: 'North Assessment Team', lead: 'Sam Jones', onPlanSince: '2026-09-14', category: 'NEG' },
+        ],
+        page: 1,
+        pageSize: 50,
+        total: 1,
+      },
       handler: async ({ actor, query }) => {
-        const r = await cases.list(actor, query);
-        return {
-          items: r.rows.map((c) => ({ id: c.id, laChildId: c.la_child_id, firstName: c.first_name, lastName: c.last_name, dateOfBirth: c.date_of_birth, onPlanSince: c.plan_started_on, category: c.plan_category })),
-          total: r.total,
-          page: query.page,
-          pageSize: PAGE_SIZE,
-        };
+        const { page, pageSize, area, team, ...filter } = query;
+        const r = await cases.list(actor, { ...filter, areaId: area, teamId: team, page, pageSize });
+        return pageOf(
+          r.rows.map((c) => ({
+            id: c.id,
+            laChildId: c.la_child_id,
+            firstName: c.first_name,
+            lastName: c.last_name,
+            dateOfBirth: c.date_of_birth,
+            areaId: c.area_id,
+            teamId: c.team_id,
+            team: c.team_name,
+            lead: c.lead_name,
+            onPlanSince: c.plan_started_on,
+            category: c.plan_category,
+          })),
+          r.total,
+          query,
+        );
       },
     }),
     apiRoute({ method: 'POST', url: '/children', tag: 'Children', summary: 'Start a child’s record with the referral', authorize: ({ actor }) => cases.assertCanCreate(actor), body: newChildSchema, response: idOut, handler: async ({ actor, body }) => ({ id: await cases.create(actor, body) }) }),
@@ -389,6 +473,34 @@ export function casesApiRoutes(cases: CasesService): ApiRoute[] {
       tag: 'Children',
       summary: 'One child’s record: details, family, journey and current plan (access-logged)',
       params: childParams,
+      response: childRecordOut,
+      example: {
+        child: {
+          id: '3f8e2a51-6c4b-4d7e-9a10-2b5c7d8e9f01',
+          laChildId: 'LA-004217',
+          upn: null,
+          firstName: 'Ada',
+          lastName: 'Example',
+          dateOfBirth: '2019-04-12',
+          expectedDateOfBirth: null,
+          sex: 'female',
+          ethnicity: 'WBRI',
+          disabilities: [],
+          areaId: '7b1c9d20-3e4f-4a5b-8c6d-7e8f9a0b1c2d',
+          teamId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+          leadUserId: '8c9d0e1f-2a3b-4c4d-8e5f-6a7b8c9d0e1f',
+          schoolName: 'Example Primary School',
+          schoolDslName: 'Chris Teacher',
+          schoolDslContact: 'dsl@example-primary.example.org',
+          version: 4,
+        },
+        family: [{ id: '9d0e1f2a-3b4c-4d5e-9f6a-7b8c9d0e1f2a', name: 'Mary Example', relationship: 'mother', livesWithChild: true, parentalResponsibility: true }],
+        referrals: [{ id: 'ae1f2a3b-4c5d-4e6f-8a7b-8c9d0e1f2a3b', receivedOn: '2026-08-20', source: 'School', summary: 'Ada came to school hungry and unwashed on several days.' }],
+        strategyDiscussions: [{ id: 'bf2a3b4c-5d6e-4f7a-9b8c-9d0e1f2a3b4c', heldOn: '2026-08-22', outcome: 'section-47', participants: [{ name: 'Sam Jones', agency: 'Example Children’s Social Care' }, { name: 'PC Ali', agency: 'Example Police' }] }],
+        s47Enquiries: [{ id: 'c03b4c5d-6e7f-4a8b-8c9d-0e1f2a3b4c5d', startedOn: '2026-08-22', icpcTargetOn: '2026-09-12', outcome: 'icpc', concludedOn: '2026-09-10' }],
+        conferences: [{ id: '6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c', kind: 'initial', scheduledOn: '2026-09-14', heldOn: '2026-09-14', status: 'completed', decision: 'plan', categories: ['NEG'] }],
+        plans: [{ id: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', startedOn: '2026-09-14', endedOn: null, initialCategory: 'NEG', latestCategory: 'NEG', previousPlans: 0, cinPlan: null }],
+      },
       handler: async ({ actor, params }) => {
         const r = await cases.overview(actor, params.id);
         return {
@@ -469,10 +581,27 @@ export function casesApiRoutes(cases: CasesService): ApiRoute[] {
     }),
     apiRoute({
       method: 'GET',
+      url: '/children/:id/conferences',
+      tag: 'Conferences',
+      summary: 'The child’s conferences, latest first; filter by kind and status; page with page and pageSize (access-logged)',
+      params: childParams,
+      query: conferenceListQuery,
+      response: pageOut(conferenceListItem),
+      handler: async ({ actor, params, query }) => {
+        const all = (await cases.conferences(actor, params.id)).filter((c) => (!query.kind || c.kind === query.kind) && (!query.status || c.status === query.status));
+        return paged(
+          all.map((c) => ({ id: c.id, kind: c.kind, scheduledOn: c.scheduled_on, heldOn: c.held_on, chair: c.chair_name, status: c.status, decision: c.decision, categories: c.categories, version: c.version })),
+          query,
+        );
+      },
+    }),
+    apiRoute({
+      method: 'GET',
       url: '/children/:id/conferences/:conferenceId',
       tag: 'Conferences',
       summary: 'A conference with its invitees and attendance',
       params: conferenceParams,
+      response: conferenceOut,
       handler: async ({ actor, params }) => {
         const c = await cases.conference(actor, params.id, params.conferenceId);
         return {
@@ -500,6 +629,7 @@ export function casesApiRoutes(cases: CasesService): ApiRoute[] {
       authorize: ({ actor, params }) => cases.assertCanRecordConference(actor, params.id, params.conferenceId),
       body: conferenceOutcomeSchema,
       status: 200,
+      response: z.object({ planId: z.uuid().nullable().describe('The plan the decision started, when it started one') }),
       handler: async ({ actor, params, body }) => cases.recordConferenceOutcome(actor, params.id, params.conferenceId, body),
     }),
   ];

@@ -4,6 +4,7 @@
  */
 import type { CpPlan } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
+import { limitOffset } from '../../lib/pagination.js';
 import type { Cell } from '../../lib/tabular.js';
 import { CHILDREN_CSV_HEADER } from '../imports/children-csv.js';
 import { DuplicateError, NotFoundError, ValidationError } from '../../lib/errors.js';
@@ -95,8 +96,10 @@ export class CasesService {
     ensure(allowed, 'Only the conference chair or the team manager can record the conference');
   }
 
-  async list(actor: Actor, opts: { q?: string | undefined; page: number; onPlan?: boolean | undefined }) {
-    return repo.listVisibleChildren(this.db, actor, { q: opts.q, onPlan: opts.onPlan, limit: PAGE_SIZE, offset: (opts.page - 1) * PAGE_SIZE });
+  /** The children the actor may see, filtered, one page (the page's 50, or the API's pageSize). */
+  async list(actor: Actor, opts: repo.ChildListFilter & { page: number; pageSize?: number | undefined }) {
+    const { page, pageSize = PAGE_SIZE, ...filter } = opts;
+    return repo.listVisibleChildren(this.db, actor, { ...filter, ...limitOffset({ page, pageSize }) });
   }
 
   /**
@@ -416,6 +419,11 @@ export class CasesService {
       await log({ action: 'create', recordType: 'conference', recordId: conf.id, details: { kind: input.kind } });
       return conf.id;
     });
+  }
+
+  /** The child's conferences, latest first (access-logged as a view of the child's conferences). */
+  async conferences(actor: Actor, childId: string) {
+    return this.records.read(actor, childId, 'conference', ({ trx }) => repo.childConferences(trx, actor.partnershipId, childId));
   }
 
   async conference(actor: Actor, childId: string, conferenceId: string) {

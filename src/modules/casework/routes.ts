@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../../lib/actor.js';
 import { ValidationError } from '../../lib/errors.js';
+import { paged, pageOut, pageQuery } from '../../lib/pagination.js';
 import { parse, version } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
@@ -231,14 +232,23 @@ export function caseworkApiRoutes(casework: CaseworkService): ApiRoute[] {
       method: 'GET',
       url: '/children/:id/entries',
       tag: 'Case entries',
-      summary: 'The child’s case entries, newest first, optionally of one kind (access-logged)',
+      summary: 'The child’s case entries, newest first; filter by kind and overdue=yes; page with page and pageSize (access-logged)',
       params: childParams,
-      query: kindQuery,
-      response: z.object({ items: z.array(entryOut) }),
+      query: kindQuery.extend({ ...pageQuery, overdue: z.enum(['yes'], { error: 'overdue must be yes' }).optional().describe('yes: only entries past their date (e.g. an unanswered request for information)') }),
+      response: pageOut(entryOut),
       handler: async ({ actor, params, query }) => {
         const r = await casework.list(actor, params.id, { kind: query.kind });
-        return { items: r.entries.map(toEntry) };
+        return paged((query.overdue ? r.overdue : r.entries).map(toEntry), query);
       },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/children/:id/entries/:entryId',
+      tag: 'Case entries',
+      summary: 'One case entry with its data (access-logged)',
+      params: entryParams,
+      response: entryOut,
+      handler: async ({ actor, params }) => toEntry((await casework.get(actor, params.id, params.entryId)).entry),
     }),
     apiRoute({
       method: 'POST',

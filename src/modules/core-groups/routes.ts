@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../../lib/actor.js';
 import { ValidationError } from '../../lib/errors.js';
+import { paged, pageOut, pageQuery } from '../../lib/pagination.js';
 import { parse } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
@@ -411,6 +412,96 @@ const toMember = (m: MemberRowLike): z.infer<typeof memberOut> => ({
   version: m.version,
 });
 
+const scheduleOut = z
+  .object({
+    firstDueOn: z.string(),
+    lastHeldOn: z.string().nullable(),
+    nextDueOn: z.string(),
+    arrangedOn: z.string().nullable(),
+    daysUntilDue: z.number().int().describe('Negative when overdue'),
+    overdue: z.boolean(),
+    dueSoon: z.boolean(),
+  })
+  .meta({ id: 'CoreGroupSchedule' });
+const warningOut = z.object({ id: z.string(), message: z.string() });
+const coreGroupOut = z.object({ current: z.array(memberOut), past: z.array(memberOut), warnings: z.array(warningOut), nextMeetingDue: z.string().nullable() });
+const meetingListItem = z.object({
+  id: z.uuid(),
+  planId: z.uuid(),
+  heldOn: z.string(),
+  status: z.enum(['draft', 'finalised']),
+  chair: z.string().nullable(),
+  chairIsManager: z.boolean(),
+  sharedWithProfessionalsOn: z.string().nullable(),
+  sharedWithFamilyOn: z.string().nullable(),
+});
+const meetingListQuery = z.object({ ...pageQuery, status: z.enum(['draft', 'finalised'], { error: 'status must be draft or finalised' }).optional() });
+const stamp = z.iso.datetime();
+const iso = (d: Date | string) => new Date(d).toISOString();
+const meetingOut = z
+  .object({
+    id: z.uuid(),
+    childId: z.uuid(),
+    planId: z.uuid(),
+    heldOn: z.string(),
+    chair: z.object({ userId: z.uuid().nullable(), name: z.string().nullable(), isManager: z.boolean() }),
+    status: z.enum(['draft', 'finalised']),
+    version: z.number().int(),
+    headings: z.array(z.object({ key: z.string(), title: z.string() })).describe('The partnership’s minutes headings, in order'),
+    minutes: z.record(z.string(), z.string()).describe('The minutes by heading key'),
+    safetyScale: z.number().int().nullable(),
+    membershipConfirmed: z.boolean(),
+    parentsAttendance: z.string().nullable(),
+    absentParents: z.array(z.string()),
+    absentParentConsideration: z.string().nullable(),
+    attendance: z.array(z.object({ memberId: z.uuid(), name: z.string(), agency: z.string().nullable(), isParent: z.boolean(), attendance: z.string().nullable() })),
+    membershipWarnings: z.array(warningOut),
+    previousMeeting: z.object({ id: z.uuid(), heldOn: z.string() }).nullable(),
+    actions: z.array(
+      z.object({
+        id: z.uuid(),
+        what: z.string(),
+        owner: z.string(),
+        agency: z.string().nullable(),
+        dueOn: z.string(),
+        status: z.string(),
+        dueSinceLastMeeting: z.boolean(),
+        review: z.object({ status: z.string(), comment: z.string().nullable() }).nullable(),
+      }),
+    ),
+    planVersions: z.array(z.object({ number: z.number().int(), summary: z.string(), createdAt: stamp })),
+    voiceEntries: z.array(z.object({ id: z.uuid(), kind: z.string(), recordedOn: z.string() })),
+    qualityFindings: z.array(z.object({ id: z.string(), message: z.string(), severity: z.enum(['error', 'warning']) })),
+    finalisedAt: stamp.nullable(),
+    finalisedBy: z.string().nullable(),
+    sharedWithProfessionalsOn: z.string().nullable(),
+    familyCopy: z.string().nullable(),
+    sharedWithFamilyOn: z.string().nullable(),
+    agreements: z.array(z.object({ userId: z.uuid(), name: z.string().nullable(), agency: z.string().nullable(), agrees: z.boolean(), comment: z.string().nullable(), recordedAt: stamp })),
+  })
+  .meta({ id: 'Meeting' });
+const workItem = { childId: z.uuid(), child: z.string() };
+const myWorkOut = z.object({
+  today: z.string(),
+  minutesToFinalise: z.array(z.object({ meetingId: z.uuid(), ...workItem, heldOn: z.string(), chair: z.string().nullable() })),
+  minutesToShare: z.array(z.object({ meetingId: z.uuid(), ...workItem, heldOn: z.string(), notSharedWith: z.array(z.string()) })),
+  meetingsDue: z.array(z.object({ ...workItem, planStartedOn: z.string(), first: z.boolean(), dueOn: z.string(), overdue: z.boolean(), arrangedOn: z.string().nullable() })),
+});
+const teamQuery = z.object({ ...pageQuery, overdue: z.enum(['yes', 'no'], { error: 'overdue must be yes or no' }).optional().describe('yes: only children whose next core group is overdue') });
+const teamChildOut = z.object({
+  childId: z.uuid(),
+  child: z.string(),
+  laChildId: z.string(),
+  lead: z.string().nullable(),
+  planId: z.uuid(),
+  planStartedOn: z.string(),
+  category: z.string(),
+  daysOnPlan: z.number().int(),
+  schedule: scheduleOut,
+  draftMinutes: z.number().int().describe('Meetings whose minutes are not finalised'),
+  firstCoreGroup: z.object({ heldOn: z.string(), chairIsManager: z.boolean(), inTime: z.boolean() }).nullable(),
+});
+
 function toMeeting(v: MeetingView) {
   const m = v.meeting;
   return {
@@ -441,15 +532,15 @@ function toMeeting(v: MeetingView) {
       dueSinceLastMeeting: a.required,
       review: a.review ? { status: a.review.status, comment: a.review.comment } : null,
     })),
-    planVersions: v.versions.map((p) => ({ number: p.number, summary: p.summary, createdAt: p.created_at })),
+    planVersions: v.versions.map((p) => ({ number: p.number, summary: p.summary, createdAt: iso(p.created_at) })),
     voiceEntries: v.voice.map((e) => ({ id: e.id, kind: e.kind, recordedOn: e.recorded_on })),
     qualityFindings: v.findings,
-    finalisedAt: m.finalised_at,
+    finalisedAt: m.finalised_at === null ? null : iso(m.finalised_at),
     finalisedBy: m.finalised_by_name,
     sharedWithProfessionalsOn: m.shared_professionals_on,
     familyCopy: m.family_copy,
     sharedWithFamilyOn: m.shared_family_on,
-    agreements: v.agreements.map((a) => ({ userId: a.user_id, name: a.user_name, agency: a.agency_name, agrees: a.agrees, comment: a.comment, recordedAt: a.recorded_at })),
+    agreements: v.agreements.map((a) => ({ userId: a.user_id, name: a.user_name, agency: a.agency_name, agrees: a.agrees, comment: a.comment, recordedAt: iso(a.recorded_at) })),
   };
 }
 
@@ -459,8 +550,9 @@ export function coreGroupApiRoutes(svc: CoreGroupsService): ApiRoute[] {
       method: 'GET',
       url: '/children/:id/core-group/members',
       tag: 'Core group',
-      summary: 'The core group: current and past members, with warnings about duplication and agencies that left without replacement',
+      summary: 'The core group: current and past members, with warnings about duplication and agencies that left without replacement (access-logged)',
       params: childParams,
+      response: coreGroupOut,
       handler: async ({ actor, params }) => {
         const cg = await svc.coreGroup(actor, params.id);
         return { current: cg.current.map(toMember), past: cg.past.map(toMember), warnings: cg.warnings, nextMeetingDue: cg.schedule?.nextDueOn ?? null };
@@ -497,23 +589,28 @@ export function coreGroupApiRoutes(svc: CoreGroupsService): ApiRoute[] {
       method: 'GET',
       url: '/children/:id/meetings',
       tag: 'Core group meetings',
-      summary: 'The child’s core group meetings, latest first, and when the next is due',
+      summary: 'The child’s core group meetings, latest first, and when the next is due; filter by status; page with page and pageSize (access-logged)',
       params: childParams,
-      handler: async ({ actor, params }) => {
+      query: meetingListQuery,
+      response: pageOut(meetingListItem).extend({ schedule: scheduleOut.nullable().describe('The current plan’s core group timetable; null without a current plan') }),
+      handler: async ({ actor, params, query }) => {
         const cg = await svc.coreGroup(actor, params.id);
-        return {
-          items: cg.meetings.map((m) => ({
-            id: m.id,
-            planId: m.plan_id,
-            heldOn: m.held_on,
-            status: m.status,
-            chair: m.chair_name,
-            chairIsManager: m.chair_is_manager,
-            sharedWithProfessionalsOn: m.shared_professionals_on,
-            sharedWithFamilyOn: m.shared_family_on,
-          })),
-          schedule: cg.schedule,
-        };
+        const page = paged(
+          cg.meetings
+            .filter((m) => !query.status || m.status === query.status)
+            .map((m) => ({
+              id: m.id,
+              planId: m.plan_id,
+              heldOn: m.held_on,
+              status: m.status,
+              chair: m.chair_name,
+              chairIsManager: m.chair_is_manager,
+              sharedWithProfessionalsOn: m.shared_professionals_on,
+              sharedWithFamilyOn: m.shared_family_on,
+            })),
+          query,
+        );
+        return { ...page, schedule: cg.schedule };
       },
     }),
     apiRoute({
@@ -533,6 +630,7 @@ export function coreGroupApiRoutes(svc: CoreGroupsService): ApiRoute[] {
       tag: 'Core group meetings',
       summary: 'One meeting: attendance, minutes, actions to review, plan versions made in it, and the minutes quality check',
       params: meetingParams,
+      response: meetingOut,
       handler: async ({ actor, params }) => toMeeting(await svc.meeting(actor, params.id, params.meetingId)),
     }),
     apiRoute({
@@ -542,6 +640,7 @@ export function coreGroupApiRoutes(svc: CoreGroupsService): ApiRoute[] {
       summary: 'Change a draft: minutes (by heading key), safetyScale, attendance (by member id), membershipConfirmed, parents; send the version you read (409 if someone changed it since)',
       params: meetingParams,
       body: meetingPatchSchema,
+      response: meetingOut,
       authorize: ({ actor, params }) => svc.assertCanWriteMinutes(actor, params.id),
       handler: async ({ actor, params, body }) => {
         await svc.updateDraft(actor, params.id, params.meetingId, body);
@@ -555,6 +654,7 @@ export function coreGroupApiRoutes(svc: CoreGroupsService): ApiRoute[] {
       summary: 'Review actions in the meeting: each done, in-progress or not-done with a comment (updates the action and its progress)',
       params: meetingParams,
       body: actionReviewsSchema,
+      response: z.object({ version: z.number().int().describe('The meeting’s new version') }),
       status: 200,
       authorize: ({ actor, params }) => svc.assertCanWriteMinutes(actor, params.id),
       handler: ({ actor, params, body }) => svc.reviewActions(actor, params.id, params.meetingId, body),
@@ -566,6 +666,7 @@ export function coreGroupApiRoutes(svc: CoreGroupsService): ApiRoute[] {
       summary: 'Finalise the minutes; 400 naming each action due since the last meeting that has not been reviewed, and each mandatory check that fails',
       params: meetingParams,
       body: finaliseSchema,
+      response: meetingOut,
       status: 200,
       authorize: ({ actor, params }) => svc.assertCanWriteMinutes(actor, params.id),
       handler: async ({ actor, params, body }) => {
@@ -580,6 +681,7 @@ export function coreGroupApiRoutes(svc: CoreGroupsService): ApiRoute[] {
       summary: 'Record finalised minutes as shared today with professionals, or with the family (needs the family copy: send familyCopy or save it first)',
       params: meetingParams,
       body: shareSchema,
+      response: z.object({ sharedOn: z.string() }),
       status: 200,
       authorize: ({ actor, params }) => svc.assertCanWriteMinutes(actor, params.id),
       handler: ({ actor, params, body }) => svc.share(actor, params.id, params.meetingId, body),
@@ -591,6 +693,7 @@ export function coreGroupApiRoutes(svc: CoreGroupsService): ApiRoute[] {
       summary: 'As a member of the core group, agree with the finalised minutes or dispute them with a comment (changeable)',
       params: meetingParams,
       body: agreementSchema,
+      response: z.object({ agrees: z.boolean(), comment: z.string().nullable() }),
       status: 200,
       authorize: ({ actor, params }) => svc.assertCanRecordAgreement(actor, params.id),
       handler: async ({ actor, params, body }) => {
@@ -603,6 +706,7 @@ export function coreGroupApiRoutes(svc: CoreGroupsService): ApiRoute[] {
       url: '/my/work',
       tag: 'Work queues',
       summary: 'Minutes to finalise, minutes to share and core group meetings due, for the children you lead, chair or manage',
+      response: myWorkOut,
       handler: async ({ actor }) => {
         const w = await svc.myWork(actor);
         return {
@@ -611,6 +715,48 @@ export function coreGroupApiRoutes(svc: CoreGroupsService): ApiRoute[] {
           minutesToShare: w.toShare.map((m) => ({ meetingId: m.id, childId: m.child_id, child: `${m.first_name} ${m.last_name}`, heldOn: m.held_on, notSharedWith: m.missing })),
           meetingsDue: w.due.map((c) => ({ childId: c.id, child: `${c.first_name} ${c.last_name}`, planStartedOn: c.plan_started_on, first: c.first, dueOn: c.schedule.nextDueOn, overdue: c.schedule.overdue, arrangedOn: c.schedule.arrangedOn })),
         };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/minutes-settings',
+      tag: 'Core group meetings',
+      summary: 'The partnership’s core group minutes settings (partnership admins): the headings, in order, and which quality checks must pass before minutes can be finalised',
+      roles: ['partnership-admin'],
+      response: z.object({ headings: z.array(z.object({ key: z.string(), title: z.string() })), mandatoryChecks: z.array(z.string()), version: z.number().int() }),
+      handler: async ({ actor }) => {
+        const m = await svc.minutesSettings(actor);
+        return { headings: m.headings, mandatoryChecks: [...m.mandatory], version: m.version };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/team',
+      tag: 'Work queues',
+      summary: 'For a team manager: every child of their team on a plan and how its core group is running (timetable, drafts, the first core group); filter by overdue; page with page and pageSize',
+      roles: ['team-manager'],
+      query: teamQuery,
+      response: pageOut(teamChildOut).extend({ team: z.string().nullable(), today: z.string() }),
+      handler: async ({ actor, query }) => {
+        const t = await svc.team(actor);
+        const rows = t.rows.filter((c) => !query.overdue || c.schedule.overdue === (query.overdue === 'yes'));
+        const page = paged(
+          rows.map((c) => ({
+            childId: c.id,
+            child: `${c.first_name} ${c.last_name}`,
+            laChildId: c.la_child_id,
+            lead: c.lead_name,
+            planId: c.plan_id,
+            planStartedOn: c.plan_started_on,
+            category: c.latest_category,
+            daysOnPlan: c.daysOnPlan,
+            schedule: c.schedule,
+            draftMinutes: c.drafts,
+            firstCoreGroup: c.first,
+          })),
+          query,
+        );
+        return { ...page, team: t.teamName, today: t.today };
       },
     }),
   ];

@@ -185,7 +185,7 @@ describe('who sees escalations', () => {
     expect((await outsider.post(`/children/${bob}/escalations/new`, { concern: 'x' })).statusCode).toBe(404);
     expect((await outsider.post(`/children/${bob}/escalations/${raised.json().id}/withdraw`, { withdrawReason: 'x', version: '1' })).statusCode).toBe(404);
     const auditorToken = await tokenFor(t, f, 'auditor');
-    expect((await api('GET', '/escalations', auditorToken)).json()).toEqual({ items: [] });
+    expect((await api('GET', '/escalations', auditorToken)).json()).toEqual({ items: [], page: 1, pageSize: 50, total: 0 });
     expect((await api('GET', `/children/${bob}/escalations`, auditorToken)).statusCode).toBe(404);
 
     const mgr = await signIn('manager');

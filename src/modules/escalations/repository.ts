@@ -91,6 +91,39 @@ export async function openAcrossVisibleChildren(db: Q, actor: Actor, limit = 500
     .execute();
 }
 
+/** The filters of the escalations list across children. */
+export interface EscalationFilter {
+  status?: 'open' | 'resolved' | 'withdrawn' | undefined;
+  aboutAgencyId?: string | undefined;
+  raisedByAgencyId?: string | undefined;
+  stage?: number | undefined;
+  /** Open ones whose response was due before this day. */
+  dueBefore?: string | undefined;
+}
+
+/** One page of the escalations about the children the actor may see (open: soonest deadline first; others newest first), and how many match. */
+export async function pageAcrossVisibleChildren(db: Q, actor: Actor, f: EscalationFilter & { limit: number; offset: number }) {
+  let q = escalations(db, actor.partnershipId).innerJoin('children', 'children.id', 'e.child_id').where(visibleChildren(actor));
+  if (f.status) q = q.where('e.status', '=', f.status);
+  if (f.aboutAgencyId) q = q.where('e.about_agency_id', '=', f.aboutAgencyId);
+  if (f.raisedByAgencyId) q = q.where('e.raised_by_agency_id', '=', f.raisedByAgencyId);
+  if (f.stage !== undefined) q = q.where('e.stage', '=', f.stage);
+  if (f.dueBefore) q = q.where('e.status', '=', 'open').where('e.response_due_on', '<', f.dueBefore);
+  const [rows, count] = await Promise.all([
+    q
+      .select(['children.first_name', 'children.last_name', 'children.la_child_id'])
+      .orderBy(sql`case when e.status = 'open' then 0 else 1 end`)
+      .orderBy(sql`case when e.status = 'open' then e.response_due_on end`)
+      .orderBy('e.created_at', 'desc')
+      .orderBy('e.id')
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute(),
+    q.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
 export async function partnershipAgencies(db: Q, partnershipId: string) {
   return db.selectFrom('agencies').select(['id', 'name', 'type']).where('partnership_id', '=', partnershipId).orderBy('name').execute();
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../../lib/actor.js';
 import { ValidationError } from '../../lib/errors.js';
+import { paged, pageOf, pageOut, pageQuery } from '../../lib/pagination.js';
 import { parse } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
@@ -175,6 +176,19 @@ const toEscalation = (e: Row, events?: Ev[]): z.infer<typeof escalationOut> => (
   ...(events ? { events: events.map((ev) => ({ kind: ev.kind, stage: ev.stage, note: ev.note, by: ev.user_name, agency: ev.agency_name, at: new Date(ev.created_at).toISOString() })) } : {}),
 });
 
+const STATUSES = ['open', 'resolved', 'withdrawn'] as const;
+const agencyFilter = (name: string) => z.uuid({ error: `${name} must be the id (a UUID) of an agency` }).optional();
+const escalationListQuery = z.object({
+  ...pageQuery,
+  status: z.enum([...STATUSES, 'all'], { error: 'status must be one of open, resolved, withdrawn, all' }).default('open'),
+  about: agencyFilter('about').describe('The agency the escalation is about'),
+  raisedBy: agencyFilter('raisedBy').describe('The agency that raised it'),
+  stage: z.coerce.number({ error: 'stage must be a whole number from 1 to 4' }).int('stage must be a whole number from 1 to 4').min(1, 'stage must be a whole number from 1 to 4').max(4, 'stage must be a whole number from 1 to 4').optional(),
+  overdue: z.enum(['yes'], { error: 'overdue must be yes' }).optional().describe('yes: open ones past their response deadline'),
+});
+const childEscalationsQuery = z.object({ ...pageQuery, status: z.enum(STATUSES, { error: 'status must be one of open, resolved, withdrawn' }).optional() });
+const escalationListItem = escalationOut.omit({ events: true }).extend({ child: z.object({ id: z.uuid(), firstName: z.string(), lastName: z.string(), laChildId: z.string() }) });
+
 export function escalationsApiRoutes(escalations: EscalationsService): ApiRoute[] {
   const detail = async (actor: Actor, id: string, escalationId: string) => {
     const r = await escalations.get(actor, id, escalationId);
@@ -185,19 +199,40 @@ export function escalationsApiRoutes(escalations: EscalationsService): ApiRoute[
       method: 'GET',
       url: '/escalations',
       tag: 'Escalations',
-      summary: 'Open escalations about the children whose records you may see, soonest deadline first',
-      handler: async ({ actor }) => {
-        const rows = await escalations.openForActor(actor);
-        return { items: rows.map((e) => ({ ...toEscalation(e), child: { id: e.child_id, firstName: e.first_name, lastName: e.last_name, laChildId: e.la_child_id } })) };
+      summary:
+        'Escalations about the children whose records you may see: open ones (the default) soonest deadline first, others newest first; filter by status (open, resolved, withdrawn, all), about, raisedBy, stage and overdue=yes; page with page and pageSize (each listed is access-logged)',
+      query: escalationListQuery,
+      response: pageOut(escalationListItem),
+      handler: async ({ actor, query }) => {
+        const r = await escalations.pageForActor(actor, {
+          status: query.status === 'all' ? undefined : query.status,
+          aboutAgencyId: query.about,
+          raisedByAgencyId: query.raisedBy,
+          stage: query.stage,
+          dueBefore: query.overdue ? 'today' : undefined,
+          page: query.page,
+          pageSize: query.pageSize,
+        });
+        return pageOf(
+          r.rows.map((e) => ({ ...toEscalation(e), child: { id: e.child_id, firstName: e.first_name, lastName: e.last_name, laChildId: e.la_child_id } })),
+          r.total,
+          query,
+        );
       },
     }),
     apiRoute({
       method: 'GET',
       url: '/children/:id/escalations',
       tag: 'Escalations',
-      summary: 'The child’s escalations, open first (access-logged)',
+      summary: 'The child’s escalations, open first; filter by status; page with page and pageSize (access-logged)',
       params: childParams,
-      handler: async ({ actor, params }) => ({ items: (await escalations.listForChild(actor, params.id)).escalations.map((e) => toEscalation(e)) }),
+      query: childEscalationsQuery,
+      response: pageOut(escalationOut.omit({ events: true })),
+      handler: async ({ actor, params, query }) =>
+        paged(
+          (await escalations.listForChild(actor, params.id)).escalations.filter((e) => !query.status || e.status === query.status).map((e) => toEscalation(e)),
+          query,
+        ),
     }),
     apiRoute({
       method: 'POST',

@@ -175,11 +175,25 @@ export class EscalationsService {
    * Open escalations about every child the actor may see (bounded by visibleChildren in the
    * query). Each one listed is access-logged against its child.
    */
+  /**
+   * One page of the escalations about the children the actor may see, filtered (bounded by
+   * visibleChildren in the query); each one on the page is access-logged against its child.
+   */
+  async pageForActor(actor: Actor, f: repo.EscalationFilter & { page: number; pageSize: number }) {
+    const today = londonDate(this.records.clock.now());
+    return this.db.transaction().execute(async (trx) => {
+      const { page, pageSize, ...filter } = f;
+      const r = await repo.pageAcrossVisibleChildren(trx, actor, { ...filter, dueBefore: filter.dueBefore === 'today' ? today : filter.dueBefore, limit: pageSize, offset: (page - 1) * pageSize });
+      for (const e of r.rows) await this.accessLog.record(trx, actor, { action: 'list', recordType: 'escalation', recordId: e.id, subjectId: e.child_id });
+      return { rows: r.rows.map((e) => ({ ...e, overdue: isOverdue(e, today) })), total: r.total };
+    });
+  }
+
   async openForActor(actor: Actor) {
     return this.db.transaction().execute(async (trx) => {
       const rows = await repo.openAcrossVisibleChildren(trx, actor);
       const today = londonDate(this.records.clock.now());
-      for (const r of rows) await this.accessLog.record(trx, actor, { action: 'list', recordType: 'escalation', recordId: r.id, subjectId: r.child_id });
+      await this.accessLog.recordMany(trx, actor, rows.map((r) => ({ action: 'list', recordType: 'escalation', recordId: r.id, subjectId: r.child_id })));
       return rows.map((e) => ({ ...e, overdue: isOverdue(e, today), stageLabel: isStage(e.stage) ? STAGE_LABELS[e.stage] : `Stage ${e.stage}` }));
     });
   }

@@ -85,17 +85,36 @@ export async function insertImportRun(
   return row.id;
 }
 
-export async function getImportRun(db: Q, partnershipId: string, id: string): Promise<ImportRun | undefined> {
-  return widen(db).selectFrom('import_runs').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst();
-}
-
-export async function listImportRuns(db: Q, partnershipId: string, limit = 20) {
+export async function getImportRun(db: Q, partnershipId: string, id: string): Promise<(ImportRun & { user_name: string | null }) | undefined> {
   return widen(db)
     .selectFrom('import_runs')
     .leftJoin('users', 'users.id', 'import_runs.created_by')
-    .select(['import_runs.id', 'import_runs.kind', 'import_runs.file_name', 'import_runs.source', 'import_runs.counts', 'import_runs.finished_at', 'users.name as user_name'])
+    .selectAll('import_runs')
+    .select('users.name as user_name')
     .where('import_runs.partnership_id', '=', partnershipId)
+    .where('import_runs.id', '=', id)
+    .executeTakeFirst();
+}
+
+const runsList = (db: Q, partnershipId: string, kind?: ImportKind) =>
+  widen(db)
+    .selectFrom('import_runs')
+    .where('import_runs.partnership_id', '=', partnershipId)
+    .$if(kind !== undefined, (q) => q.where('import_runs.kind', '=', kind!));
+
+/** The latest imports, newest first (the import page's list, and the API's pages). */
+export async function listImportRuns(db: Q, partnershipId: string, limit = 20, offset = 0, kind?: ImportKind) {
+  return runsList(db, partnershipId, kind)
+    .leftJoin('users', 'users.id', 'import_runs.created_by')
+    .select(['import_runs.id', 'import_runs.kind', 'import_runs.file_name', 'import_runs.source', 'import_runs.counts', 'import_runs.started_at', 'import_runs.finished_at', 'users.name as user_name'])
     .orderBy('import_runs.started_at', 'desc')
+    .orderBy('import_runs.id')
     .limit(limit)
+    .offset(offset)
     .execute();
+}
+
+export async function countImportRuns(db: Q, partnershipId: string, kind?: ImportKind): Promise<number> {
+  const row = await runsList(db, partnershipId, kind).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -150,7 +150,7 @@ export interface ActionFilter {
   overdueOn?: string | undefined;
 }
 
-export async function listActions(q: Q, partnershipId: string, f: ActionFilter = {}) {
+function actionsQuery(q: Q, partnershipId: string, f: ActionFilter) {
   let query = q
     .selectFrom('learning_actions as a')
     .leftJoin('learning_reviews as r', 'r.id', 'a.review_id')
@@ -158,8 +158,6 @@ export async function listActions(q: Q, partnershipId: string, f: ActionFilter =
     .leftJoin('teams', 'teams.id', 'a.team_id')
     .leftJoin('agencies', 'agencies.id', 'a.agency_id')
     .leftJoin('users as owner', 'owner.id', 'a.owner_user_id')
-    .selectAll('a')
-    .select(['r.title as review_title', 'rec.position as recommendation_position', 'rec.text as recommendation_text', 'teams.name as team_name', 'agencies.name as agency_name', 'owner.name as owner_name'])
     .where('a.partnership_id', '=', partnershipId);
   if (f.id) query = query.where('a.id', '=', f.id);
   if (f.reviewId) query = query.where('a.review_id', '=', f.reviewId);
@@ -168,7 +166,25 @@ export async function listActions(q: Q, partnershipId: string, f: ActionFilter =
   if (f.level) query = query.where('a.level', '=', f.level);
   if (f.status) query = query.where('a.status', '=', f.status);
   if (f.overdueOn) query = query.where('a.status', '!=', 'done').where('a.due_on', '<', f.overdueOn);
-  return query.orderBy('a.due_on').orderBy('a.created_at').orderBy('a.id').limit(2000).execute();
+  return query;
+}
+
+/** Action plan rows by due date: every one matching (up to 2000), or one page (limit and offset). */
+export async function listActions(q: Q, partnershipId: string, f: ActionFilter = {}, limit = 2000, offset = 0) {
+  return actionsQuery(q, partnershipId, f)
+    .selectAll('a')
+    .select(['r.title as review_title', 'rec.position as recommendation_position', 'rec.text as recommendation_text', 'teams.name as team_name', 'agencies.name as agency_name', 'owner.name as owner_name'])
+    .orderBy('a.due_on')
+    .orderBy('a.created_at')
+    .orderBy('a.id')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+export async function countActions(q: Q, partnershipId: string, f: ActionFilter = {}): Promise<number> {
+  const row = await actionsQuery(q, partnershipId, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 export type ActionRow = Awaited<ReturnType<typeof listActions>>[number];
 

@@ -9,7 +9,8 @@ import { REVIEW_KINDS } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
 import { barChartSvg } from '../../lib/charts.js';
 import { ValidationError } from '../../lib/errors.js';
-import { pageNumber, parse } from '../../lib/validation.js';
+import { paged, pageOf, pageOut, pageQuery } from '../../lib/pagination.js';
+import { parse } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute, idParams } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
 import { MIME, sendDownload } from '../../web/downloads.js';
@@ -376,14 +377,6 @@ const actionOut = z.object({
   version: z.number().int(),
 });
 
-const pageQuery = {
-  page: pageNumber,
-  pageSize: z.coerce.number({ error: 'pageSize must be a whole number' }).int('pageSize must be a whole number').min(1, 'pageSize must be from 1 to 200').max(200, 'pageSize must be from 1 to 200').default(50),
-};
-function paged<T>(all: T[], q: { page: number; pageSize: number }) {
-  return { items: all.slice((q.page - 1) * q.pageSize, q.page * q.pageSize), page: q.page, pageSize: q.pageSize, total: all.length };
-}
-
 type ActionViewRow = Awaited<ReturnType<LearningService['actions']>>[number];
 const actionJson = (a: ActionViewRow): z.infer<typeof actionOut> => ({
   id: a.id,
@@ -412,7 +405,7 @@ export function learningApiRoutes(learning: LearningService): ApiRoute[] {
       tag: 'Learning',
       summary: 'Learning reviews, newest first (published ones for everyone; drafts too for QA leads and admins); page with page and pageSize',
       query: z.object(pageQuery),
-      response: z.object({ items: z.array(reviewOut), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() }),
+      response: pageOut(reviewOut),
       handler: async ({ actor, query }) =>
         paged(
           (await learning.list(actor)).map((r) => ({ id: r.id, kind: r.kind, title: r.title, subject: r.subject, status: r.status, startedOn: r.started_on, notifiedOn: r.notified_on, publishedAt: r.published_at ? new Date(r.published_at).toISOString() : null })),
@@ -464,12 +457,82 @@ export function learningApiRoutes(learning: LearningService): ApiRoute[] {
     }),
     apiRoute({
       method: 'GET',
+      url: '/learning/reviews/:id/briefing',
+      tag: 'Learning',
+      summary: 'A review’s 7-minute briefing in its seven parts, as sent to teams (published reviews; drafts too for QA leads and admins)',
+      params: idParams,
+      response: z.object({ reviewId: z.uuid(), title: z.string(), kind: z.string(), parts: z.array(z.object({ number: z.string(), title: z.string(), text: z.string().nullable().optional(), items: z.array(z.string()).optional() })) }),
+      handler: async ({ actor, params }) => {
+        const d = await learning.load(actor, params.id);
+        return { reviewId: d.review.id, title: d.review.title, kind: d.review.kind, parts: briefingParts(d) };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/learning/reviews/:id/response',
+      tag: 'Learning',
+      summary: 'Your team’s response to a briefing sent to it: the discussion recorded (with its version) and the team’s action plan rows',
+      params: idParams,
+      response: z.object({ reviewId: z.uuid(), team: z.string(), discussion: z.string().nullable(), respondedAt: z.iso.datetime().nullable(), version: z.number().int(), actions: z.array(actionOut) }),
+      handler: async ({ actor, params }) => {
+        const d = await learning.responsePage(actor, params.id);
+        return {
+          reviewId: d.review.id,
+          team: d.teamName,
+          discussion: d.recipient.discussion,
+          respondedAt: d.recipient.responded_at ? new Date(d.recipient.responded_at).toISOString() : null,
+          version: d.recipient.version,
+          actions: d.teamActions.map(actionJson),
+        };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
       url: '/learning/actions',
       tag: 'Learning',
       summary: 'Action plan rows, by due date, with each measure’s baseline, target and current value; filter by status, level, review or overdue=yes; page with page and pageSize',
       query: actionFilterSchema.extend(pageQuery),
-      response: z.object({ items: z.array(actionOut), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() }),
-      handler: async ({ actor, query }) => paged((await learning.actions(actor, filterOf(query, learning.today()))).map(actionJson), query),
+      response: pageOut(actionOut),
+      handler: async ({ actor, query }) => {
+        const r = await learning.actionsPage(actor, filterOf(query, learning.today()), query);
+        return pageOf(r.rows.map(actionJson), r.total, query);
+      },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/learning/assurance',
+      tag: 'Learning',
+      summary: 'The partnership’s assurance figures (QA leads and admins): reviews published, recommendations by status, action rows open and overdue (by agency), each review’s timescale and the teams that responded to each briefing',
+      roles: [...LEADS],
+      response: z.object({
+        today: z.string(),
+        reviews: z.number().int().describe('Published reviews'),
+        recommendations: z.number().int(),
+        recommendationsByStatus: z.record(z.string(), z.number().int()),
+        actions: z.number().int(),
+        open: z.number().int(),
+        overdue: z.number().int(),
+        overdueByAgency: z.array(z.object({ agency: z.string(), count: z.number().int() })),
+        measured: z.number().int().describe('Action rows with a measure'),
+        responses: z.array(z.object({ reviewId: z.uuid(), title: z.string(), sent: z.number().int(), responded: z.number().int() })),
+        timescales: z.array(z.object({ reviewId: z.uuid(), title: z.string(), kind: z.string(), standard: z.string(), from: z.string(), dueOn: z.string(), doneOn: z.string().nullable(), status: z.string() })),
+      }),
+      handler: async ({ actor }) => {
+        const a = await learning.assurance(actor);
+        return {
+          today: a.today,
+          reviews: a.reviews,
+          recommendations: a.recommendations.length,
+          recommendationsByStatus: a.byStatus,
+          actions: a.actions,
+          open: a.open,
+          overdue: a.overdue.length,
+          overdueByAgency: a.overdueByAgency,
+          measured: a.measured.length,
+          responses: a.responses.map((r) => ({ reviewId: r.id, title: r.title, sent: r.sent, responded: r.responded })),
+          timescales: a.timescales.map((x) => ({ reviewId: x.id, title: x.title, kind: x.kind, standard: x.standard, from: x.from, dueOn: x.dueOn, doneOn: x.doneOn, status: x.status })),
+        };
+      },
     }),
     apiRoute({
       method: 'GET',

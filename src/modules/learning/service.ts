@@ -11,6 +11,7 @@
  * the briefing was sent to records its response and rows; a row's owner, its team and (for agency
  * rows) that agency's team managers record progress and close it.
  */
+import { limitOffset, type PageRequest } from '../../lib/pagination.js';
 import type { Db } from '../../db/database.js';
 import type { LearningActionStatus } from '../../db/schema.js';
 import { type Actor, hasRole, systemActor } from '../../lib/actor.js';
@@ -334,7 +335,18 @@ export class LearningService {
   }
 
   async actions(actor: Actor, filter: repo.ActionFilter = {}): Promise<ActionView[]> {
-    const [rows, names] = await Promise.all([repo.listActions(this.db, actor.partnershipId, filter), repo.groupNames(this.db, actor.partnershipId)]);
+    return this.decorateActions(actor, await repo.listActions(this.db, actor.partnershipId, filter));
+  }
+
+  /** One page of action plan rows (the API's), each measured; only the page's measures are worked out. */
+  async actionsPage(actor: Actor, filter: repo.ActionFilter, page: PageRequest): Promise<{ rows: ActionView[]; total: number }> {
+    const { limit, offset } = limitOffset(page);
+    const [rows, total] = await Promise.all([repo.listActions(this.db, actor.partnershipId, filter, limit, offset), repo.countActions(this.db, actor.partnershipId, filter)]);
+    return { rows: await this.decorateActions(actor, rows), total };
+  }
+
+  private async decorateActions(actor: Actor, rows: repo.ActionRow[]): Promise<ActionView[]> {
+    const names = await repo.groupNames(this.db, actor.partnershipId);
     const values = new Map<string, Promise<MeasureValue>>();
     const today = this.today();
     const labels = rows.some((r) => r.measure) ? await this.measureLabels(actor.partnershipId) : null;

@@ -47,6 +47,7 @@ export function notificationsRoutes(app: FastifyInstance, svc: NotificationsServ
   });
 }
 
+const itemOut = z.object({ childId: z.uuid(), child: z.string(), laChildId: z.string(), standard: z.string(), name: z.string(), status: z.enum(['due', 'overdue']), dueOn: z.string().nullable() });
 const itemJson = (i: QueueItem) => ({ childId: i.childId, child: `${i.firstName} ${i.lastName}`, laChildId: i.laChildId, standard: i.key, name: i.name, status: i.status, dueOn: i.dueOn });
 
 export function notificationsApiRoutes(svc: NotificationsService): ApiRoute[] {
@@ -56,9 +57,21 @@ export function notificationsApiRoutes(svc: NotificationsService): ApiRoute[] {
       url: '/my/standards',
       tag: 'Work queues',
       summary: 'Practice standards due or overdue for the children you lead or chair, your team’s (managers) and your agency’s',
+      response: z.object({ today: z.string(), overdue: z.number().int(), due: z.number().int(), mine: z.array(itemOut), team: z.array(itemOut), agency: z.array(itemOut) }),
       handler: async ({ actor }) => {
         const q = await svc.queue(actor);
         return { today: q.today, overdue: q.overdue, due: q.due, mine: q.mine.map(itemJson), team: q.team.map(itemJson), agency: q.agency.map(itemJson) };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/account/notifications',
+      tag: 'Account',
+      summary: 'How often you get the reminder e-mail of standards due (off, daily, weekly); isDefault when you have not chosen',
+      response: z.object({ digest: z.enum(DIGESTS), isDefault: z.boolean() }),
+      handler: async ({ actor }) => {
+        userOnly(actor);
+        return svc.digestSetting(actor);
       },
     }),
   ];

@@ -175,8 +175,11 @@ function usersQuery(db: Executor, partnershipId: string) {
     .where('users.partnership_id', '=', partnershipId);
 }
 
-export async function listUsers(db: Executor, partnershipId: string, opts: { limit: number; offset: number; q?: string | undefined }) {
+export async function listUsers(db: Executor, partnershipId: string, opts: { limit: number; offset: number; q?: string | undefined; role?: Role | undefined; agencyId?: string | undefined; teamId?: string | undefined }) {
   let q = usersQuery(db, partnershipId);
+  if (opts.role) q = q.where('users.role', '=', opts.role);
+  if (opts.agencyId) q = q.where('users.agency_id', '=', opts.agencyId);
+  if (opts.teamId) q = q.where('users.team_id', '=', opts.teamId);
   if (opts.q) {
     const like = `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`).toLowerCase()}%`;
     q = q.where((eb) => eb.or([eb(eb.fn('lower', ['users.name']), 'like', like), eb(eb.fn('lower', ['users.email']), 'like', like)]));

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AGENCY_TYPES, ROLES } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
+import { paged, pageOf, pageOut, pageQuery } from '../../lib/pagination.js';
 import { parse } from '../../lib/validation.js';
 import { apiRoute, idParams, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
@@ -157,6 +158,18 @@ const toAgency = (a: { id: string; name: string; type: (typeof AGENCY_TYPES)[num
 const toTeam = (t: { id: string; name: string; version: number; agency_id: string; area_id: string | null }) => ({ ...toArea(t), agencyId: t.agency_id, areaId: t.area_id });
 const toUser = (u: z.infer<typeof userOut> & Record<string, unknown>) => userOut.parse(u);
 
+const idFilter = (name: string) => z.uuid({ error: `${name} must be the id (a UUID) of one of your partnership’s ${name === 'agency' ? 'agencies' : `${name}s`}` }).optional();
+const listPage = z.object(pageQuery);
+const agencyListQuery = z.object({ ...pageQuery, type: z.enum(AGENCY_TYPES, { error: `type must be one of ${AGENCY_TYPES.join(', ')}` }).optional() });
+const teamListQuery = z.object({ ...pageQuery, agency: idFilter('agency'), area: idFilter('area') });
+const userListQuery = z.object({
+  ...pageQuery,
+  q: z.string().trim().max(200, 'q must be 200 characters or fewer').optional().describe('Part of the name or e-mail address'),
+  role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` }).optional(),
+  agency: idFilter('agency'),
+  team: idFilter('team'),
+});
+
 export function partnershipApiRoutes(svc: PartnershipService): ApiRoute[] {
   return [
     apiRoute({
@@ -171,9 +184,17 @@ export function partnershipApiRoutes(svc: PartnershipService): ApiRoute[] {
         return { user: user && toUser(user), partnership: { code: p.code, name: p.name } };
       },
     }),
-    apiRoute({ method: 'GET', url: '/areas', tag: 'Partnership', summary: 'Areas (e.g. quadrants) of your partnership', response: z.object({ items: z.array(areaOut) }), handler: async ({ actor }) => ({ items: (await svc.listAreas(actor)).map(toArea) }) }),
+    apiRoute({ method: 'GET', url: '/areas', tag: 'Partnership', summary: 'Areas (e.g. quadrants) of your partnership; page with page and pageSize', query: listPage, response: pageOut(areaOut), handler: async ({ actor, query }) => paged((await svc.listAreas(actor)).map(toArea), query) }),
     apiRoute({ method: 'POST', url: '/areas', tag: 'Partnership', summary: 'Add an area', roles: [ADMIN], body: areaSchema, response: areaOut, handler: async ({ actor, body }) => toArea(await svc.addArea(actor, body.name)) }),
-    apiRoute({ method: 'GET', url: '/agencies', tag: 'Partnership', summary: 'Agencies of your partnership', response: z.object({ items: z.array(agencyOut) }), handler: async ({ actor }) => ({ items: (await svc.listAgencies(actor)).map(toAgency) }) }),
+    apiRoute({
+      method: 'GET',
+      url: '/agencies',
+      tag: 'Partnership',
+      summary: 'Agencies of your partnership; filter by type; page with page and pageSize',
+      query: agencyListQuery,
+      response: pageOut(agencyOut),
+      handler: async ({ actor, query }) => paged((await svc.listAgencies(actor)).filter((a) => !query.type || a.type === query.type).map(toAgency), query),
+    }),
     apiRoute({ method: 'POST', url: '/agencies', tag: 'Partnership', summary: 'Add an agency', roles: [ADMIN], body: agencySchema, response: agencyOut, handler: async ({ actor, body }) => toAgency(await svc.addAgency(actor, body)) }),
     apiRoute({ method: 'GET', url: '/agencies/:id', tag: 'Partnership', summary: 'One agency', params: idParams, response: agencyOut, handler: async ({ actor, params }) => toAgency(await svc.getAgency(actor, params.id)) }),
     apiRoute({
@@ -187,19 +208,27 @@ export function partnershipApiRoutes(svc: PartnershipService): ApiRoute[] {
       response: agencyOut,
       handler: async ({ actor, params, body }) => toAgency(await svc.updateAgency(actor, params.id, body)),
     }),
-    apiRoute({ method: 'GET', url: '/teams', tag: 'Partnership', summary: 'Teams of your partnership', response: z.object({ items: z.array(teamOut) }), handler: async ({ actor }) => ({ items: (await svc.listTeams(actor)).map(toTeam) }) }),
+    apiRoute({
+      method: 'GET',
+      url: '/teams',
+      tag: 'Partnership',
+      summary: 'Teams of your partnership; filter by agency and area; page with page and pageSize',
+      query: teamListQuery,
+      response: pageOut(teamOut),
+      handler: async ({ actor, query }) => paged((await svc.listTeams(actor)).filter((t) => (!query.agency || t.agency_id === query.agency) && (!query.area || t.area_id === query.area)).map(toTeam), query),
+    }),
     apiRoute({ method: 'POST', url: '/teams', tag: 'Partnership', summary: 'Add a team', roles: [ADMIN], body: teamSchema, response: teamOut, handler: async ({ actor, body }) => toTeam(await svc.addTeam(actor, body)) }),
     apiRoute({
       method: 'GET',
       url: '/users',
       tag: 'Partnership',
-      summary: 'Users of your partnership, 50 a page',
+      summary: 'Users of your partnership, by name; filter by q (name or e-mail), role, agency and team; page with page and pageSize',
       roles: [ADMIN],
-      query: paging,
-      response: z.object({ items: z.array(userOut), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }),
+      query: userListQuery,
+      response: pageOut(userOut),
       handler: async ({ actor, query }) => {
-        const r = await svc.listUsers(actor, query);
-        return { items: r.rows.map(toUser), total: r.total, page: query.page, pageSize: PAGE_SIZE };
+        const r = await svc.listUsers(actor, { page: query.page, pageSize: query.pageSize, q: query.q, role: query.role, agencyId: query.agency, teamId: query.team });
+        return pageOf(r.rows.map(toUser), r.total, query);
       },
     }),
     apiRoute({

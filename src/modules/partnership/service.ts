@@ -4,6 +4,7 @@
  * change of a person's record (a user) is written to the access log in the same transaction.
  */
 import type { Db } from '../../db/database.js';
+import type { Role } from '../../db/schema.js';
 import { type Actor, hasRole } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
 import { ForbiddenError, ValidationError } from '../../lib/errors.js';
@@ -71,8 +72,9 @@ export class PartnershipService {
     return repo.insertTeam(this.db, actor.partnershipId, input);
   }
 
-  async listUsers(actor: Actor, opts: { page: number; q?: string | undefined }) {
-    const result = await repo.listUsers(this.db, actor.partnershipId, { limit: PAGE_SIZE, offset: (opts.page - 1) * PAGE_SIZE, q: opts.q });
+  async listUsers(actor: Actor, opts: { page: number; pageSize?: number | undefined; q?: string | undefined; role?: Role | undefined; agencyId?: string | undefined; teamId?: string | undefined }) {
+    const { page, pageSize = PAGE_SIZE, ...filter } = opts;
+    const result = await repo.listUsers(this.db, actor.partnershipId, { ...filter, limit: pageSize, offset: (page - 1) * pageSize });
     return { ...result, rows: result.rows.map(repo.publicUser) };
   }
 

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { ACTION_STATUSES } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
-import { parse } from '../../lib/validation.js';
+import { paged, pageOf, pageOut, pageQuery } from '../../lib/pagination.js';
+import { emptyToUndefined, parse } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
 import { formValues, handleForm } from '../../web/forms.js';
@@ -391,6 +392,85 @@ const planOut = z
 
 const revisionOut = z.object({ id: z.uuid(), version: z.number().int().optional(), planVersion: z.number().int().nullable() }).meta({ id: 'PlanRevision' });
 
+const compareOut = z.object({
+  planId: z.uuid(),
+  from: versionOut,
+  to: versionOut,
+  changes: z.array(
+    z.object({
+      kind: z.enum(['outcome-added', 'outcome-removed', 'outcome-changed', 'action-added', 'action-removed', 'action-changed', 'category-changed']),
+      outcome: z.string(),
+      action: z.string().optional(),
+      field: z.string().optional(),
+      before: z.string().optional(),
+      after: z.string().optional(),
+    }),
+  ),
+  between: z.array(versionOut).describe('The versions after from up to to, each with where it was made'),
+});
+
+const versionsQuery = z.object({ ...pageQuery, planId: z.preprocess(emptyToUndefined, z.uuid({ error: 'planId must be the id (a UUID) of one of the child’s plans' }).optional()).describe('A past plan (default: the current one)') });
+
+const myActionOut = z.object({
+  id: z.uuid(),
+  childId: z.uuid(),
+  child: z.string(),
+  laChildId: z.string(),
+  outcome: z.string(),
+  what: z.string(),
+  owner: z.object({ userId: z.uuid().nullable(), name: z.string(), agency: z.string() }),
+  dueOn: z.string(),
+  status: z.enum(ACTION_STATUSES),
+  overdue: z.boolean(),
+});
+
+const progressOut = z.object({ id: z.uuid(), status: z.string(), note: z.string(), meetingId: z.uuid().nullable(), at: z.iso.datetime(), by: z.string().nullable(), byAgency: z.string().nullable() });
+const actionDetailOut = actionOut.omit({ latestProgress: true }).extend({
+  planId: z.uuid(),
+  outcome: z.string(),
+  open: z.boolean().describe('False when the plan has ended or the action was removed'),
+  progress: z.array(progressOut).describe('Every progress note, newest first'),
+});
+
+const CHILD = '3f8e2a51-6c4b-4d7e-9a10-2b5c7d8e9f01';
+const PLAN_EXAMPLE = {
+  id: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+  childId: CHILD,
+  startedOn: '2026-09-14',
+  endedOn: null,
+  initialCategory: 'NEG',
+  latestCategory: 'NEG',
+  previousPlans: 0,
+  currentVersion: 2,
+  outcomes: [
+    {
+      id: '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
+      title: 'Ada is safe from neglect at home',
+      position: 1,
+      version: 1,
+      actions: [
+        {
+          id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b',
+          outcomeId: '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
+          what: 'Health visitor to complete a developmental check',
+          owner: { userId: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f', name: 'Priya Shah', agencyId: '3d4e5f6a-7b8c-4d9e-8f0a-1b2c3d4e5f6a', agency: 'Example Community Health' },
+          dueOn: '2026-11-20',
+          doneMeasure: 'The check is recorded and shared with the core group',
+          workedMeasure: 'Ada meets her developmental milestones at the next check',
+          status: 'in-progress',
+          overdue: false,
+          version: 3,
+          latestProgress: { status: 'in-progress', note: 'Check booked for 14 November; mum has agreed to attend.', at: '2026-11-02T09:30:00.000Z', by: 'Priya Shah' },
+        },
+      ],
+    },
+  ],
+  versions: [
+    { number: 2, summary: 'Action added: “Health visitor to complete a developmental check”', createdAt: '2026-10-05T14:00:00.000Z', createdBy: 'Sam Jones', meetingId: '4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b', meetingHeldOn: '2026-10-05', conferenceId: null, conferenceKind: null, conferenceOn: null },
+    { number: 1, summary: 'Outline plan agreed at the initial conference', createdAt: '2026-09-14T12:00:00.000Z', createdBy: 'Jo Chair', meetingId: null, meetingHeldOn: null, conferenceId: '6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c', conferenceKind: 'initial', conferenceOn: '2026-09-14' },
+  ],
+};
+
 const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 
 type View = Awaited<ReturnType<PlansService['view']>>;
@@ -450,10 +530,58 @@ export function plansApiRoutes(plans: PlansService): ApiRoute[] {
       summary: 'The child’s current child protection plan: outcomes, actions in five columns with status and latest progress, and versions (access-logged)',
       params: childParams,
       response: planOut,
+      example: PLAN_EXAMPLE,
       handler: async ({ actor, params }) => {
         const v = await plans.view(actor, params.id);
         if (!v.plan) throw new NotFoundError('The child has no current child protection plan');
         return toPlan(v);
+      },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/children/:id/plans/:planId',
+      tag: 'Plans',
+      summary: 'One of the child’s plans, current or past (ids in GET /children/:id), as it stands: outcomes, actions and versions (access-logged)',
+      params: planParams,
+      response: planOut,
+      handler: async ({ actor, params }) => toPlan(await plans.view(actor, params.id, { planId: params.planId })),
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/children/:id/plan/versions',
+      tag: 'Plans',
+      summary: 'The versions of the child’s current plan (or planId’s), newest first, each with what changed and where (meeting or conference); page with page and pageSize (access-logged)',
+      params: childParams,
+      query: versionsQuery,
+      response: pageOut(versionOut),
+      handler: async ({ actor, params, query }) => paged((await plans.compare(actor, params.id, { planId: query.planId })).versions.map(toVersion), query),
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/children/:id/plan/actions/:actionId',
+      tag: 'Plans',
+      summary: 'One action of the child’s plan with every progress note, newest first (access-logged)',
+      params: actionParams,
+      response: actionDetailOut,
+      handler: async ({ actor, params }) => {
+        const r = await plans.action(actor, params.id, params.actionId);
+        const a = r.action;
+        return {
+          id: a.id,
+          planId: r.plan.id,
+          outcomeId: a.outcome_id,
+          outcome: r.outcome.title,
+          what: a.what,
+          owner: { userId: a.owner_user_id, name: a.owner_name, agencyId: a.owner_agency_id, agency: a.agency_name },
+          dueOn: a.due_on,
+          doneMeasure: a.done_measure,
+          workedMeasure: a.worked_measure,
+          status: a.status,
+          overdue: a.overdue,
+          version: a.version,
+          open: r.open,
+          progress: r.updates.map((u) => ({ id: u.id, status: u.status, note: u.note, meetingId: u.meeting_id, at: iso(u.created_at), by: u.author_name, byAgency: u.author_agency })),
+        };
       },
     }),
     apiRoute({
@@ -530,7 +658,9 @@ export function plansApiRoutes(plans: PlansService): ApiRoute[] {
       params: actionParams,
       authorize: ({ actor, params }) => plans.assertCanUpdateAction(actor, params.id, params.actionId),
       body: progressSchema,
+      bodyExample: { status: 'in-progress', note: 'Developmental check booked for 14 November; mum has agreed to attend.', version: 2 },
       response: z.object({ id: z.uuid(), actionId: z.uuid(), status: z.enum(ACTION_STATUSES), version: z.number().int() }),
+      example: { id: '9b2d4f60-1a3c-4e5f-8a7b-6c5d4e3f2a10', actionId: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', status: 'in-progress', version: 3 },
       handler: async ({ actor, params, body }) => plans.recordProgress(actor, params.id, params.actionId, body),
     }),
     apiRoute({
@@ -540,6 +670,7 @@ export function plansApiRoutes(plans: PlansService): ApiRoute[] {
       summary: 'What changed between two versions of the plan (from, to; planId for a past plan) and where each was made',
       params: childParams,
       query: compareQuery,
+      response: compareOut,
       handler: async ({ actor, params, query }) => {
         const r = await plans.compare(actor, params.id, query);
         return { planId: r.plan.id, from: toVersion(r.from!), to: toVersion(r.to!), changes: r.changes, between: r.between.map(toVersion) };
@@ -549,12 +680,13 @@ export function plansApiRoutes(plans: PlansService): ApiRoute[] {
       method: 'GET',
       url: '/my/actions',
       tag: 'Plans',
-      summary: 'Open actions owned by you or your agency on children you may see, soonest due first; whose=all|mine|agency, 50 a page',
-      query: myActionsQuery,
+      summary: 'Open actions owned by you or your agency on children you may see, soonest due first; filter by whose (all, mine, agency); page with page and pageSize',
+      query: myActionsQuery.extend(pageQuery),
+      response: pageOut(myActionOut),
       handler: async ({ actor, query }) => {
         const r = await plans.myActions(actor, query);
-        return {
-          items: r.rows.map((a) => ({
+        return pageOf(
+          r.rows.map((a) => ({
             id: a.id,
             childId: a.child_id,
             child: `${a.first_name} ${a.last_name}`,
@@ -566,10 +698,9 @@ export function plansApiRoutes(plans: PlansService): ApiRoute[] {
             status: a.status,
             overdue: a.overdue,
           })),
-          total: r.total,
-          page: query.page,
-          pageSize: MY_ACTIONS_PAGE_SIZE,
-        };
+          r.total,
+          query,
+        );
       },
     }),
   ];

@@ -262,10 +262,11 @@ export class PlansService {
   }
 
   /** Open actions of the person or their agency on children they may see; soonest due (so overdue) first. */
-  async myActions(actor: Actor, q: MyActionsQuery) {
+  async myActions(actor: Actor, q: MyActionsQuery & { pageSize?: number | undefined }) {
     const today = londonDate(this.records.clock.now());
     if (actor.kind !== 'user') return { rows: [], total: 0, today };
-    const r = await repo.myActions(this.db, actor, { whose: q.whose, limit: MY_ACTIONS_PAGE_SIZE, offset: (q.page - 1) * MY_ACTIONS_PAGE_SIZE });
+    const size = q.pageSize ?? MY_ACTIONS_PAGE_SIZE;
+    const r = await repo.myActions(this.db, actor, { whose: q.whose, limit: size, offset: (q.page - 1) * size });
     return { rows: r.rows.map((a) => ({ ...a, overdue: a.due_on < today, mine: a.owner_user_id === actor.userId })), total: r.total, today };
   }
 

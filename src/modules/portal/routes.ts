@@ -5,7 +5,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors.js';
+import { paged, pageOut, pageQuery } from '../../lib/pagination.js';
 import { parse } from '../../lib/validation.js';
+import { apiRoute, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
 import { formValues, rawFormValues } from '../../web/forms.js';
 import { formatDate } from '../../web/render.js';
@@ -188,3 +190,66 @@ export function portalRoutes(app: FastifyInstance, portal: PortalService): void 
 }
 
 
+
+// API: the links sent to the child and family, and the family's responses to the minutes (never a link itself)
+
+const invitationOut = z.object({
+  id: z.uuid(),
+  kind: z.string(),
+  meetingId: z.uuid().nullable(),
+  meetingHeldOn: z.string().nullable(),
+  conferenceId: z.uuid().nullable(),
+  conferenceKind: z.string().nullable(),
+  conferenceOn: z.string().nullable(),
+  familyMember: z.string().nullable(),
+  relationship: z.string().nullable(),
+  hasCode: z.boolean().describe('The link also asks for a code given separately'),
+  state: z.string().describe('open, submitted, expired, revoked or locked'),
+  expiresOn: z.string(),
+  createdAt: z.iso.datetime(),
+  createdBy: z.string().nullable(),
+  submittedAt: z.iso.datetime().nullable(),
+  voiceEntryId: z.uuid().nullable().describe('The entry of the child’s voice it brought in'),
+});
+const responseOut = z.object({ id: z.uuid(), meetingId: z.uuid(), meetingHeldOn: z.string(), familyMember: z.string().nullable(), relationship: z.string().nullable(), agrees: z.boolean(), comment: z.string().nullable(), createdAt: z.iso.datetime() });
+const isoOrNull = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+export function portalApiRoutes(portal: PortalService): ApiRoute[] {
+  return [
+    apiRoute({
+      method: 'GET',
+      url: '/children/:id/invitations',
+      tag: 'Child’s voice',
+      summary:
+        'The links sent to the child and family to give their views or read the family copy of minutes (their state, never the link), newest first, and the family’s responses to the minutes; filter by meeting; page with page and pageSize (access-logged)',
+      params: z.strictObject({ id: z.uuid({ error: 'Child not found' }) }),
+      query: listQuery.extend(pageQuery),
+      response: pageOut(invitationOut).extend({ responses: z.array(responseOut) }),
+      handler: async ({ actor, params, query }) => {
+        const r = await portal.list(actor, params.id, { meetingId: query.meeting });
+        const items = r.invitations.map((i) => ({
+          id: i.id,
+          kind: i.kind,
+          meetingId: i.meeting_id,
+          meetingHeldOn: i.meeting_held_on,
+          conferenceId: i.conference_id,
+          conferenceKind: i.conference_kind,
+          conferenceOn: i.conference_scheduled_on,
+          familyMember: i.family_member_name,
+          relationship: i.relationship,
+          hasCode: i.hasCode,
+          state: String(i.state),
+          expiresOn: i.expires_on,
+          createdAt: isoOrNull(i.created_at)!,
+          createdBy: i.created_by_name,
+          submittedAt: isoOrNull(i.submitted_at),
+          voiceEntryId: i.voice_entry_id,
+        }));
+        return {
+          ...paged(items, query),
+          responses: r.responses.map((x) => ({ id: x.id, meetingId: x.meeting_id, meetingHeldOn: x.meeting_held_on, familyMember: x.family_member_name, relationship: x.relationship, agrees: x.agrees, comment: x.comment, createdAt: isoOrNull(x.created_at)! })),
+        };
+      },
+    }),
+  ];
+}

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { NotFoundError } from '../../lib/errors.js';
+import { paged, pageOut, pageQuery } from '../../lib/pagination.js';
 import { emptyToUndefined, optionalIsoDate, parse, text, version } from '../../lib/validation.js';
 import { apiRoute, idParams, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
@@ -131,18 +132,44 @@ const dueOut = z
   .object({ id: z.uuid(), caseRef: z.string(), closedOn: z.string(), dueOn: z.string(), ageBand: z.string(), version: z.number().int() })
   .meta({ id: 'RetentionReview' });
 
+const ruleOut = z.object({ yearsAfterClosure: z.number().int(), minimumAge: z.number().int().nullable().describe('null: no minimum age') });
+
 export function retentionApiRoutes(svc: RetentionService): ApiRoute[] {
   return [
     apiRoute({
       method: 'GET',
       url: '/retention/reviews',
       tag: 'Retention',
-      summary: 'Closed records due for review under the partnership’s retention rule: case reference, closing date and age band, never a name; each is access-logged (partnership admins)',
+      summary:
+        'Closed records due for review under the partnership’s retention rule, soonest due first: case reference, closing date and age band, never a name; every record due is access-logged; page with page and pageSize (partnership admins)',
       roles: [ADMIN],
-      response: z.object({ asOf: z.string(), rule: z.object({ yearsAfterClosure: z.number().int(), minimumAge: z.number().int().nullable() }), items: z.array(dueOut) }),
-      handler: async ({ actor }) => {
+      query: z.object(pageQuery),
+      response: pageOut(dueOut).extend({ asOf: z.string(), rule: ruleOut }),
+      handler: async ({ actor, query }) => {
         const r = await svc.list(actor);
-        return { asOf: r.today, rule: { yearsAfterClosure: r.rule.yearsAfterClosure, minimumAge: r.rule.minimumAge }, items: r.due };
+        return { ...paged(r.due, query), asOf: r.today, rule: { yearsAfterClosure: r.rule.yearsAfterClosure, minimumAge: r.rule.minimumAge } };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/retention/reviews/:id',
+      tag: 'Retention',
+      summary: 'One record due for review: case reference, closing date, age band and the version to decide it with, never a name; access-logged (partnership admins)',
+      roles: [ADMIN],
+      params: idParams,
+      response: dueOut,
+      handler: async ({ actor, params }) => svc.review(actor, params.id),
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/retention/rule',
+      tag: 'Retention',
+      summary: 'The partnership’s retention rule: a closed record is due for review this many years after closing, once the person is at least this old (partnership admins)',
+      roles: [ADMIN],
+      response: ruleOut.extend({ version: z.number().int(), updatedAt: z.iso.datetime().nullable() }),
+      handler: async ({ actor }) => {
+        const r = await svc.rule(actor);
+        return { yearsAfterClosure: r.yearsAfterClosure, minimumAge: r.minimumAge, version: r.version, updatedAt: r.updatedAt ? new Date(r.updatedAt).toISOString() : null };
       },
     }),
     apiRoute({

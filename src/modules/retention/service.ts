@@ -122,7 +122,7 @@ export class RetentionService {
       const facts = new Map((await repo.loadFacts(trx, actor.partnershipId)).map((f) => [f.childId, f]));
       const due = await repo.reviewsOf(trx, actor.partnershipId, ['due']);
       const decided = await repo.reviewsOf(trx, actor.partnershipId, ['kept', 'anonymised']);
-      for (const r of due) await this.accessLog.record(trx, actor, { action: 'list', recordType: 'retention-review', recordId: r.id, subjectId: r.child_id });
+      await this.accessLog.recordMany(trx, actor, due.map((r) => ({ action: 'list', recordType: 'retention-review', recordId: r.id, subjectId: r.child_id })));
       return {
         today,
         rule,

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { paged, pageOut, pageQuery } from '../../lib/pagination.js';
 import { choice, emptyToUndefined, isoDate, parse } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
@@ -107,12 +108,26 @@ export function standardsAdminApiRoutes(standards: StandardsService): ApiRoute[]
       method: 'GET',
       url: '/standards/definitions',
       tag: 'Practice standards',
-      summary: 'The partnership’s practice standards: the version in force today and every version, oldest first (partnership admins)',
+      summary: 'The partnership’s practice standards: the version in force today and every version, oldest first (partnership admins); page with page and pageSize',
       roles: [ADMIN],
-      response: z.object({ asOf: z.string(), items: z.array(z.object({ current: definitionOut, versions: z.array(definitionOut) })) }),
-      handler: async ({ actor }) => {
+      query: z.object(pageQuery),
+      response: pageOut(z.object({ current: definitionOut, versions: z.array(definitionOut) })).extend({ asOf: z.string() }),
+      handler: async ({ actor, query }) => {
         const r = await standards.versions(actor);
-        return { asOf: r.today, items: r.standards };
+        return { ...paged(r.standards, query), asOf: r.today };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/standards/definitions/:key',
+      tag: 'Practice standards',
+      summary: 'One practice standard: the version in force today and every version, oldest first (partnership admins)',
+      roles: [ADMIN],
+      params: keyParams,
+      response: z.object({ asOf: z.string(), current: definitionOut, versions: z.array(definitionOut) }),
+      handler: async ({ actor, params }) => {
+        const r = await standards.standard(actor, params.key);
+        return { asOf: r.today, current: r.current, versions: r.versions };
       },
     }),
     apiRoute({

@@ -91,7 +91,7 @@ export async function drillCount(q: Q, scope: Scope, f: DrillFilter): Promise<nu
 export const EXPORT_LIMIT = 100_000;
 
 /** The children behind a number that the actor may see (visibleChildren), most pressing due date first. */
-export async function drillChildren(q: Q, actor: Actor, scope: Scope, f: DrillFilter, limit = 500) {
+export async function drillChildren(q: Q, actor: Actor, scope: Scope, f: DrillFilter, limit = 500, offset = 0) {
   return drillBase(q)
     .leftJoin('areas', 'areas.id', 'children.area_id')
     .leftJoin('teams', 'teams.id', 'children.team_id')
@@ -115,7 +115,14 @@ export async function drillChildren(q: Q, actor: Actor, scope: Scope, f: DrillFi
     .orderBy('children.last_name')
     .orderBy('children.id')
     .limit(limit)
+    .offset(offset)
     .execute();
+}
+
+/** How many of the children behind a number the actor may see (the total of drillChildren's pages). */
+export async function drillVisibleCount(q: Q, actor: Actor, scope: Scope, f: DrillFilter): Promise<number> {
+  const row = await drillBase(q).select(sql<number>`count(*)::int`.as('n')).where(drillWhere(scope, f)).where(visibleChildren(actor)).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** The ids of the children in scope matching the group filter (for the month-by-month figures). */

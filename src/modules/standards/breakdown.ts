@@ -6,6 +6,7 @@
  * loaded once and is evaluated by the pure engine as at each of the last 12 month-ends (nothing is
  * stored or cached). How a child is placed in an area, team or agency: see breakdown-repo.ts.
  */
+import { limitOffset, type PageRequest } from '../../lib/pagination.js';
 import { NotFoundError } from '../../lib/errors.js';
 import type { Actor } from '../../lib/actor.js';
 import { addDays, addMonths } from '../../lib/working-days.js';
@@ -162,6 +163,20 @@ export class StandardsBreakdown {
     const groups = await this.groupNames(actor, filter);
     const [count, children] = await Promise.all([brepo.drillCount(this.standards.db, scope, filter), brepo.drillChildren(this.standards.db, actor, scope, filter)]);
     return { definition, filter, groups, count, children, hidden: count - children.length };
+  }
+
+  /** One page of the drill-down for the API: the count behind the number, and a page of the children the actor may see. */
+  async drillPage(actor: Actor, filter: brepo.DrillFilter, page: PageRequest) {
+    const scope = scopeOf(actor);
+    const definition = await this.definition(actor, filter.key);
+    const groups = await this.groupNames(actor, filter);
+    const { limit, offset } = limitOffset(page);
+    const [count, visible, children] = await Promise.all([
+      brepo.drillCount(this.standards.db, scope, filter),
+      brepo.drillVisibleCount(this.standards.db, actor, scope, filter),
+      brepo.drillChildren(this.standards.db, actor, scope, filter, limit, offset),
+    ]);
+    return { definition, filter, groups, count, visible, children };
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { pageOut, pageQuery } from '../../lib/pagination.js';
 import { parse } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
@@ -287,6 +288,18 @@ const countsOut = z.object({
   compliance: z.number().nullable().describe('Percentage met on time of those that have come due (met, met late, missed, overdue); null for flags or when none has'),
 });
 const groupOut = z.object({ by: z.enum(BREAKDOWNS), id: z.string(), name: z.string() });
+const drillChildOut = z.object({
+  childId: z.uuid(),
+  child: z.string(),
+  laChildId: z.string(),
+  area: z.string().nullable(),
+  team: z.string().nullable(),
+  lead: z.string().nullable(),
+  agency: z.string().nullable().describe('The lead practitioner’s agency'),
+  status: z.enum(STATUSES),
+  dueOn: z.string().nullable(),
+  reason: z.string().nullable(),
+});
 
 export function standardsDashboardApiRoutes(standards: StandardsService): ApiRoute[] {
   const breakdown = new StandardsBreakdown(standards);
@@ -308,6 +321,49 @@ export function standardsDashboardApiRoutes(standards: StandardsService): ApiRou
       handler: async ({ actor, query }) => {
         const d = await breakdown.dashboard(actor, query.by);
         return { scope: d.scope, by: d.by, groups: d.groups, standards: d.standards.map((s) => ({ key: s.definition.key, name: s.definition.name, kind: s.definition.kind, total: s.total, byGroup: s.byGroup })) };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/standards/:key/children',
+      tag: 'Practice standards',
+      summary:
+        'The drill-down behind a number: the children in scope for one standard, most pressing due date first; filter by status, area, team and agency; page with page and pageSize. count is every child behind the number; items and total are those whose records you may see. Scoped as GET /standards.',
+      roles: [...ROLES],
+      params: keyParams,
+      query: drillQuery.extend(pageQuery),
+      response: pageOut(drillChildOut).extend({ key: z.string(), name: z.string(), count: z.number().int().describe('Every child behind the number, whether or not you may open their record') }),
+      example: {
+        items: [{ childId: '3f8e2a51-6c4b-4d7e-9a10-2b5c7d8e9f01', child: 'Ada Example', laChildId: 'LA-004217', area: 'North', team: 'North Assessment Team', lead: 'Sam Jones', agency: 'Example Children’s Social Care', status: 'overdue', dueOn: '2026-10-30', reason: null }],
+        page: 1,
+        pageSize: 50,
+        total: 1,
+        key: 'first-core-group',
+        name: 'First core group within 10 working days',
+        count: 3,
+      },
+      handler: async ({ actor, params, query }) => {
+        const d = await breakdown.drillPage(actor, { key: params.key, area: query.area, team: query.team, agency: query.agency, status: query.status }, query);
+        return {
+          items: d.children.map((c) => ({
+            childId: c.id,
+            child: `${c.first_name} ${c.last_name}`,
+            laChildId: c.la_child_id,
+            area: c.area_name,
+            team: c.team_name,
+            lead: c.lead_name,
+            agency: c.agency_name,
+            status: c.status,
+            dueOn: c.due_on,
+            reason: c.reason,
+          })),
+          page: query.page,
+          pageSize: query.pageSize,
+          total: d.visible,
+          key: d.definition.key,
+          name: d.definition.name,
+          count: d.count,
+        };
       },
     }),
     apiRoute({

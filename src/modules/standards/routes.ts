@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { paged, pageOut, pageQuery } from '../../lib/pagination.js';
 import { parse, text } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
@@ -132,12 +133,42 @@ export function standardsApiRoutes(standards: StandardsService): ApiRoute[] {
       method: 'GET',
       url: '/children/:id/standards',
       tag: 'Practice standards',
-      summary: 'The child’s practice standards, evaluated now: for each, a status, the due date and the evidence that decided it (access-logged)',
+      summary: 'The child’s practice standards, evaluated now: for each, a status, the due date and the evidence that decided it; filter by status and flagged=yes; page with page and pageSize (access-logged)',
       params: childParams,
-      response: z.object({ asOf: z.string(), items: z.array(resultOut) }),
-      handler: async ({ actor, params }) => {
+      query: z.object({
+        ...pageQuery,
+        status: z.enum(STATUSES, { error: `status must be one of ${STATUSES.join(', ')}` }).optional(),
+        flagged: z.enum(['yes'], { error: 'flagged must be yes' }).optional(),
+      }),
+      response: pageOut(resultOut).extend({ asOf: z.string() }),
+      example: {
+        items: [
+          {
+            key: 'first-core-group',
+            name: 'First core group within 10 working days of the initial conference',
+            kind: 'timescale',
+            source: 'statutory',
+            citation: 'Working Together to Safeguard Children 2023 (DfE): the child protection plan and the core group',
+            status: 'met-late',
+            flagged: false,
+            dueOn: '2026-09-28',
+            reason: null,
+            evidence: [
+              { type: 'conference', id: '6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c', date: '2026-09-14', label: 'Initial conference held' },
+              { type: 'meeting', id: '4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b', date: '2026-10-05', label: 'First core group held' },
+            ],
+            instances: [],
+          },
+        ],
+        page: 1,
+        pageSize: 50,
+        total: 1,
+        asOf: '2026-11-02',
+      },
+      handler: async ({ actor, params, query }) => {
         const r = await standards.forChild(actor, params.id);
-        return { asOf: r.today, items: r.results.map((x) => toResult(x.definition, x.result)) };
+        const items = r.results.map((x) => toResult(x.definition, x.result)).filter((x) => (!query.status || x.status === query.status) && (!query.flagged || x.flagged));
+        return { ...paged(items, query), asOf: r.today };
       },
     }),
     apiRoute({

@@ -206,7 +206,7 @@ export class StandardsService {
   /** The child's standards, evaluated now and stored (access-logged, for those who may see the child). */
   async forChild(actor: Actor, childId: string) {
     return this.records.read(actor, childId, 'standards', async (s) => {
-      // Logged first, before the defaults or the results are written: the lock order of every child-record transaction (see ChildRecords)
+      // Written at the end, after the results: the lock order of every child-record transaction (see ChildRecords)
       await s.log({ action: 'view', recordType: 'standards', recordId: childId });
       const partnershipId = s.access.child.partnership_id;
       const { rows, rules, closures } = await this.rules(s.trx, partnershipId);

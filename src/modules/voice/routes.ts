@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../../lib/actor.js';
+import { paged, pageOut, pageQuery } from '../../lib/pagination.js';
 import { parse } from '../../lib/validation.js';
 import { apiRoute, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
@@ -126,10 +127,11 @@ export function voiceRoutes(app: FastifyInstance, voice: VoiceService): void {
 
 // API
 
+const VOICE_KINDS = ['said', 'observation', 'submission', 'advocate'] as const;
 const voiceOut = z
   .object({
     id: z.uuid(),
-    kind: z.enum(['said', 'observation', 'submission', 'advocate']),
+    kind: z.enum(VOICE_KINDS),
     recordedOn: z.string(),
     content: z.string(),
     how: z.string().nullable(),
@@ -166,12 +168,14 @@ export function voiceApiRoutes(voice: VoiceService): ApiRoute[] {
       method: 'GET',
       url: '/children/:id/voice',
       tag: 'Child’s voice',
-      summary: 'The child’s voice and lived experience, newest first; stale is true when no entry is newer than 6 weeks (access-logged)',
+      summary:
+        'The child’s voice and lived experience, newest first; stale is true when no entry is newer than 6 weeks; filter by meeting, conference and kind; page with page and pageSize (access-logged)',
       params: childParams,
-      query: listQuery,
+      query: listQuery.extend({ ...pageQuery, kind: z.enum(VOICE_KINDS, { error: `kind must be one of ${VOICE_KINDS.join(', ')}` }).optional() }),
+      response: pageOut(voiceOut).extend({ latest: z.string().nullable().describe('The newest entry’s date'), stale: z.boolean(), underTwo: z.boolean() }),
       handler: async ({ actor, params, query }) => {
         const r = await voice.list(actor, params.id, { meetingId: query.meeting, conferenceId: query.conference });
-        return { items: r.entries.map(toVoice), latest: r.latest, stale: r.stale, underTwo: r.underTwo };
+        return { ...paged(r.entries.filter((e) => !query.kind || e.kind === query.kind).map(toVoice), query), latest: r.latest, stale: r.stale, underTwo: r.underTwo };
       },
     }),
     apiRoute({
