@@ -34,6 +34,7 @@ import { ChildRecords } from '../src/modules/cases/record.js';
 import { StandardsBreakdown } from '../src/modules/standards/breakdown.js';
 import { STATUSES } from '../src/modules/standards/engine.js';
 import { type RecomputeTimings, StandardsService } from '../src/modules/standards/service.js';
+import { signInOverHttp } from '../scripts/sign-in.js';
 import { generate, LARGEST_PLANS, NATIONAL, partnershipSizes } from './scale/generate.js';
 
 export interface Figure {
@@ -82,20 +83,6 @@ async function addUser(db: Db, partnershipId: string, role: 'qa-lead' | 'team-ma
     .returning(['id', 'agency_id', 'team_id'])
     .executeTakeFirstOrThrow();
   return { kind: 'user', userId: row.id, partnershipId, role, agencyId: row.agency_id, teamId: row.team_id, name: `Bench ${role}` };
-}
-
-async function signIn(origin: string, email: string): Promise<string> {
-  const page = await fetch(`${origin}/sign-in`);
-  const cookies = page.headers.getSetCookie().map((c) => c.split(';')[0]);
-  const csrf = (await page.text()).match(/name="_csrf" value="([^"]+)"/)?.[1] ?? '';
-  const res = await fetch(`${origin}/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.join('; ') },
-    body: new URLSearchParams({ _csrf: csrf, email, password: PASSWORD, next: '' }).toString(),
-  });
-  if (res.status !== 303) throw new Error(`sign-in failed with ${res.status}`);
-  return [...cookies, ...res.headers.getSetCookie().map((c) => c.split(';')[0])].join('; ');
 }
 
 /** The figures of the dashboard by area computed by one hand-written query, in the service's shape. */
@@ -258,8 +245,8 @@ async function serverFigures(today: string): Promise<Figure[]> {
       const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
       await addUser(db, g.largest, 'qa-lead', 'qa.server@scale.assure.example');
       const manager = await addUser(db, g.largest, 'team-manager', 'manager.server@scale.assure.example');
-      const qaCookie = await signIn(origin, 'qa.server@scale.assure.example');
-      const managerCookie = await signIn(origin, 'manager.server@scale.assure.example');
+      const qaCookie = await signInOverHttp(origin, 'qa.server@scale.assure.example', PASSWORD);
+      const managerCookie = await signInOverHttp(origin, 'manager.server@scale.assure.example', PASSWORD);
       const teamChild = await db.selectFrom('children').select('id').where('team_id', '=', manager.teamId).orderBy('id').executeTakeFirstOrThrow();
       requests.push(
         { path: '/', headers: { cookie: qaCookie } },

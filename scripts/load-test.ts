@@ -16,6 +16,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { signInOverHttp } from './sign-in.js';
 
 const { values: args } = parseArgs({
   options: { connections: { type: 'string', default: '100' }, rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '300' }, children: { type: 'string', default: '300' } },
@@ -59,21 +60,6 @@ async function startServer(): Promise<{ child: ChildProcess; port: number; outpu
   return { child, port, output: () => out };
 }
 
-/** Signs in through the form as a browser does: the CSRF cookie and token from the page, then the session cookie. */
-async function signIn(origin: string, email: string, password: string): Promise<string> {
-  const page = await fetch(`${origin}/sign-in`);
-  const cookies = page.headers.getSetCookie().map((c) => c.split(';')[0]);
-  const csrf = (await page.text()).match(/name="_csrf" value="([^"]+)"/)?.[1] ?? '';
-  const res = await fetch(`${origin}/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.join('; ') },
-    body: new URLSearchParams({ _csrf: csrf, email, password, next: '' }).toString(),
-  });
-  if (res.status !== 303) throw new Error(`sign-in failed with ${res.status}`);
-  return [...cookies, ...res.headers.getSetCookie().map((c) => c.split(';')[0])].join('; ');
-}
-
 async function main() {
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
@@ -88,7 +74,7 @@ async function main() {
     const started = await startServer();
     server = started.child;
     const origin = `http://127.0.0.1:${started.port}`;
-    const cookie = await signIn(origin, user.email, user.password);
+    const cookie = await signInOverHttp(origin, user.email, user.password);
     const bearer = { authorization: `Bearer ${token}` };
     const list = (await (await fetch(`${origin}/api/v1/children`, { headers: bearer })).json()) as { items: { id: string }[] };
     const ids = list.items.map((c) => c.id);

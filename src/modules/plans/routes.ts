@@ -26,7 +26,7 @@ import {
   progressSchema,
   removalSchema,
 } from './schemas.js';
-import { MY_ACTIONS_PAGE_SIZE, type PlansService } from './service.js';
+import { MY_ACTIONS_PAGE_SIZE, type PlanActionView, type PlansService } from './service.js';
 
 const uuid = (what: string) => z.uuid({ error: `${what} not found` });
 const childParams = z.strictObject({ id: uuid('Child') });
@@ -471,6 +471,19 @@ const PLAN_EXAMPLE = {
   ],
 };
 
+/** An action as the API shows it, in the plan and on its own. */
+const actionFields = (a: PlanActionView) => ({
+  id: a.id,
+  outcomeId: a.outcome_id,
+  what: a.what,
+  owner: { userId: a.owner_user_id, name: a.owner_name, agencyId: a.owner_agency_id, agency: a.agency_name },
+  dueOn: a.due_on,
+  doneMeasure: a.done_measure,
+  workedMeasure: a.worked_measure,
+  status: a.status,
+  overdue: a.overdue,
+  version: a.version,
+});
 const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 
 type View = Awaited<ReturnType<PlansService['view']>>;
@@ -504,16 +517,7 @@ const toPlan = (v: View): z.infer<typeof planOut> => {
       position: o.position,
       version: o.version,
       actions: o.actions.map((a) => ({
-        id: a.id,
-        outcomeId: a.outcome_id,
-        what: a.what,
-        owner: { userId: a.owner_user_id, name: a.owner_name, agencyId: a.owner_agency_id, agency: a.agency_name },
-        dueOn: a.due_on,
-        doneMeasure: a.done_measure,
-        workedMeasure: a.worked_measure,
-        status: a.status,
-        overdue: a.overdue,
-        version: a.version,
+        ...actionFields(a),
         latestProgress: a.latest ? { status: a.latest.status, note: a.latest.note, at: iso(a.latest.created_at), by: a.latest.author_name } : null,
       })),
     })),
@@ -567,18 +571,9 @@ export function plansApiRoutes(plans: PlansService): ApiRoute[] {
         const r = await plans.action(actor, params.id, params.actionId);
         const a = r.action;
         return {
-          id: a.id,
+          ...actionFields(a),
           planId: r.plan.id,
-          outcomeId: a.outcome_id,
           outcome: r.outcome.title,
-          what: a.what,
-          owner: { userId: a.owner_user_id, name: a.owner_name, agencyId: a.owner_agency_id, agency: a.agency_name },
-          dueOn: a.due_on,
-          doneMeasure: a.done_measure,
-          workedMeasure: a.worked_measure,
-          status: a.status,
-          overdue: a.overdue,
-          version: a.version,
           open: r.open,
           progress: r.updates.map((u) => ({ id: u.id, status: u.status, note: u.note, meetingId: u.meeting_id, at: iso(u.created_at), by: u.author_name, byAgency: u.author_agency })),
         };

@@ -49,6 +49,9 @@ interface Revision extends RecordScope {
 
 type Meeting = NonNullable<Awaited<ReturnType<typeof repo.getMeeting>>>;
 
+/** An action as the pages and the API show it. */
+export type PlanActionView = ReturnType<typeof decorateAction>;
+
 function decorateAction(a: repo.ActionRow, today: string, current: boolean) {
   return { ...a, overdue: current && a.status !== 'done' && a.due_on < today };
 }
