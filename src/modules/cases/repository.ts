@@ -147,17 +147,20 @@ export async function listVisibleCohort(db: Q, actor: Actor): Promise<CohortRow[
   return rows as CohortRow[];
 }
 
-/** A child's conferences, latest first, with the chair's name (the overview and the API's list). */
-export function childConferences(db: Q, partnershipId: string, childId: string) {
+/** A child's conferences with the chair's name. */
+function conferencesOf(db: Q, partnershipId: string, childId: string) {
   return db
     .selectFrom('conferences')
     .leftJoin('users as chair', 'chair.id', 'conferences.chair_user_id')
     .selectAll('conferences')
     .select('chair.name as chair_name')
     .where('conferences.partnership_id', '=', partnershipId)
-    .where('conferences.child_id', '=', childId)
-    .orderBy('conferences.scheduled_on', 'desc')
-    .execute();
+    .where('conferences.child_id', '=', childId);
+}
+
+/** A child's conferences, latest first, with the chair's name (the overview and the API's list). */
+export function childConferences(db: Q, partnershipId: string, childId: string) {
+  return conferencesOf(db, partnershipId, childId).orderBy('conferences.scheduled_on', 'desc').execute();
 }
 
 export async function childOverviewParts(db: Q, partnershipId: string, childId: string) {
@@ -207,15 +210,7 @@ export async function childOverviewParts(db: Q, partnershipId: string, childId: 
 }
 
 export async function getConference(db: Q, partnershipId: string, childId: string, conferenceId: string) {
-  return db
-    .selectFrom('conferences')
-    .leftJoin('users as chair', 'chair.id', 'conferences.chair_user_id')
-    .selectAll('conferences')
-    .select('chair.name as chair_name')
-    .where('conferences.partnership_id', '=', partnershipId)
-    .where('conferences.child_id', '=', childId)
-    .where('conferences.id', '=', conferenceId)
-    .executeTakeFirst();
+  return conferencesOf(db, partnershipId, childId).where('conferences.id', '=', conferenceId).executeTakeFirst();
 }
 
 export async function conferenceInvitees(db: Q, partnershipId: string, conferenceId: string) {

@@ -53,6 +53,23 @@ async function importInto(p: Fixture, filePath: string): Promise<ImportSummary> 
   return outcome.summary;
 }
 
+/** Posts a census file to the upload page as the agent's browser would (multipart, with its CSRF token). */
+async function upload(agent: ReturnType<TestApp['agent']>, name: string, content: Buffer | string) {
+  const boundary = '----assureTestBoundary7MA4YWxkTrZu0gW';
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${agent.csrf ?? ''}\r\n`),
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/xml\r\n\r\n`),
+    Buffer.isBuffer(content) ? content : Buffer.from(content),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return t.app.inject({
+    method: 'POST',
+    url: '/imports/cin-census',
+    headers: { cookie: [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: body,
+  });
+}
+
 const tally = (s: ImportSummary) => {
   const out: Record<string, number> = {};
   for (const i of s.issues) out[i.code] = (out[i.code] ?? 0) + 1;
@@ -238,21 +255,6 @@ describe.skipIf(!haveFiles)('the upload page', () => {
     });
   });
 
-  async function upload(agent: ReturnType<TestApp['agent']>, name: string, content: Buffer | string) {
-    const boundary = '----assureTestBoundary7MA4YWxkTrZu0gW';
-    const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${agent.csrf ?? ''}\r\n`),
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/xml\r\n\r\n`),
-      Buffer.isBuffer(content) ? content : Buffer.from(content),
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]);
-    return t.app.inject({
-      method: 'POST',
-      url: '/imports/cin-census',
-      headers: { cookie: [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': `multipart/form-data; boundary=${boundary}` },
-      payload: body,
-    });
-  }
 
   it('an admin uploads the census and sees the result and the validation report, as a page, CSV and JSON', async () => {
     const admin = t.agent();
@@ -386,22 +388,6 @@ describe('large files are written in batches', () => {
 });
 
 describe('a large upload runs in the background', () => {
-  async function upload(agent: ReturnType<TestApp['agent']>, name: string, content: Buffer) {
-    const boundary = '----assureTestBoundaryLargeUpload';
-    const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${agent.csrf ?? ''}\r\n`),
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/xml\r\n\r\n`),
-      content,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]);
-    return t.app.inject({
-      method: 'POST',
-      url: '/imports/cin-census',
-      headers: { cookie: [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': `multipart/form-data; boundary=${boundary}` },
-      payload: body,
-    });
-  }
-
   it('the page answers at once, shows how far the import has read, then its result; only the partnership’s admins see it', async () => {
     const p = await makePartnership(t.database.db, '992');
     const other = await makePartnership(t.database.db, '993');
