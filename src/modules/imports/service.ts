@@ -111,9 +111,12 @@ export class ImportsService {
   }
 
   async importCinCensus(req: CinCensusImport): Promise<ImportOutcome> {
-    const outcome = await this.importCinCensusOnly(req);
+    // The last progress reported while reading, so the recompute's is the same figures with its flag
+    let last: ImportProgress = { children: 0, bytesRead: 0, totalBytes: null };
+    const onProgress = req.onProgress;
+    const outcome = await this.importCinCensusOnly(onProgress ? { ...req, onProgress: (p) => onProgress((last = p)) } : req);
     if (this.afterImport) {
-      req.onProgress?.({ children: outcome.summary.children, bytesRead: 1, totalBytes: 1, recomputing: true });
+      onProgress?.({ ...last, recomputing: true });
       await this.afterImport(outcome.partnership.id);
     }
     return outcome;
