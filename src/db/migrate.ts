@@ -13,6 +13,7 @@ import * as m011 from './migrations/011_retention.js';
 import * as m012 from './migrations/012_learning.js';
 import * as m013 from './migrations/013_children_csv_imports.js';
 import * as m015 from './migrations/015_standards_fact_indexes.js';
+import * as m016 from './migrations/016_standard_results_without_instances.js';
 
 /** Migrations are listed here in order; one set serves PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '012_learning': m012,
   '013_children_csv_imports': m013,
   '015_standards_fact_indexes': m015,
+  '016_standard_results_without_instances': m016,
 };
 
 /** The table recording which migrations have run (and its lock table). */

@@ -606,7 +606,6 @@ export interface StandardResultsTable {
   flagged: Generated<boolean>;
   reason: string | null;
   evidence: JsonValue;
-  instances: JsonValue;
   evaluated_at: Timestamp;
 }
 

@@ -396,9 +396,9 @@ export async function anonymiseChild(trx: Trx, partnershipId: string, childId: s
 
 /** After the standards are re-evaluated from the anonymised record: any name in what they store, redacted. */
 export async function redactStandardResults(trx: Trx, childId: string, names: (t: string) => string): Promise<void> {
-  for (const r of await trx.selectFrom('standard_results').select(['standard_key', 'reason', 'evidence', 'instances']).where('child_id', '=', childId).execute()) {
-    const next = { reason: r.reason === null ? null : names(r.reason), evidence: JSON.stringify(redactJson(r.evidence, names)), instances: JSON.stringify(redactJson(r.instances, names)) };
-    if (next.reason !== r.reason || next.evidence !== JSON.stringify(r.evidence) || next.instances !== JSON.stringify(r.instances)) {
+  for (const r of await trx.selectFrom('standard_results').select(['standard_key', 'reason', 'evidence']).where('child_id', '=', childId).execute()) {
+    const next = { reason: r.reason === null ? null : names(r.reason), evidence: JSON.stringify(redactJson(r.evidence, names)) };
+    if (next.reason !== r.reason || next.evidence !== JSON.stringify(r.evidence)) {
       await trx.updateTable('standard_results').set(next).where('child_id', '=', childId).where('standard_key', '=', r.standard_key).execute();
     }
   }

@@ -18,7 +18,7 @@ const stored = async () =>
   (
     await database.db
       .selectFrom('standard_results')
-      .select(['child_id', 'standard_key', 'status', 'due_on', 'flagged', 'reason', 'evidence', 'instances'])
+      .select(['child_id', 'standard_key', 'status', 'due_on', 'flagged', 'reason', 'evidence'])
       .where('partnership_id', '=', partnershipId)
       .orderBy('child_id')
       .orderBy('standard_key')
@@ -57,11 +57,23 @@ describe('the batch recompute', () => {
     const before = await stored();
     await database.db
       .insertInto('standard_results')
-      .values({ partnership_id: partnershipId, child_id: id!, standard_key: 'retired-standard', status: 'met', due_on: null, flagged: false, reason: null, evidence: '[]', instances: '[]', evaluated_at: clock.now() })
+      .values({ partnership_id: partnershipId, child_id: id!, standard_key: 'retired-standard', status: 'met', due_on: null, flagged: false, reason: null, evidence: '[]', evaluated_at: clock.now() })
       .execute();
     await database.db.updateTable('standard_results').set({ status: 'overdue', evidence: '[]' }).where('child_id', '=', id!).where('standard_key', '=', 'icpc-timescale').execute();
     await svc.recomputePartnership(partnershipId);
     expect(await stored()).toEqual(before);
+  });
+
+  it('writes only the results that changed: an unchanged result keeps when it was stored', async () => {
+    const [a, b] = await repo.childIds(database.db, partnershipId);
+    await svc.recomputePartnership(partnershipId);
+    const at = async (id: string, key: string) => (await database.db.selectFrom('standard_results').select('evaluated_at').where('child_id', '=', id).where('standard_key', '=', key).executeTakeFirstOrThrow()).evaluated_at.getTime();
+    const before = { b: await at(b!, 'icpc-timescale') };
+    await database.db.updateTable('standard_results').set({ status: 'overdue' }).where('child_id', '=', a!).where('standard_key', '=', 'icpc-timescale').execute();
+    clock.advance(60_000);
+    await svc.recomputePartnership(partnershipId);
+    expect(await at(a!, 'icpc-timescale')).toBe(clock.now().getTime());
+    expect(await at(b!, 'icpc-timescale')).toBe(before.b);
   });
 
   it('removes the stored results of a child given fewer standards than the others in its batch, and of one given none', async () => {

@@ -4,6 +4,7 @@
  * dashboard's figures. Queries about one child take a child id the caller has loaded through
  * `loadChildAccess` (or a system actor) in the same transaction; lists are bounded by `visibleChildren`.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
@@ -233,6 +234,14 @@ export async function listDefinitions(q: Q, partnershipId: string) {
   return q.selectFrom('standard_definitions').selectAll().where('partnership_id', '=', partnershipId).orderBy('key').orderBy('effective_from').execute();
 }
 
+/** The partnership's standard versions, the defaults added first for any standard it does not have yet (one query once they are there). */
+export async function definitionsWithDefaults(q: Q, partnershipId: string) {
+  const rows = await listDefinitions(q, partnershipId);
+  if (DEFAULT_STANDARDS.every((d) => rows.some((r) => r.key === d.key))) return rows;
+  await ensureDefaults(q, partnershipId);
+  return listDefinitions(q, partnershipId);
+}
+
 export type DefinitionRow = Awaited<ReturnType<typeof listDefinitions>>[number];
 
 export async function insertDefinitionVersion(
@@ -277,6 +286,35 @@ export async function insertException(q: Q, v: { partnershipId: string; childId:
  * re-evaluate the same child at once (two people open the record): a lock on the child, held until the
  * transaction ends, makes the second wait and replace the first's rows rather than collide with them.
  */
+/**
+ * Whether the child's stored results are exactly these: the same standards with the same status, due date,
+ * flag, reason and evidence (the instances are not stored: migration 016). A child's record seldom changes
+ * its results when it is viewed, so the caller writes only when they differ.
+ */
+export async function storedResultsAre(q: Q, partnershipId: string, childId: string, results: StandardResult[]): Promise<boolean> {
+  const stored = await q
+    .selectFrom('standard_results')
+    .select(['standard_key', 'status', 'due_on', 'flagged', 'reason', 'evidence'])
+    .where('partnership_id', '=', partnershipId)
+    .where('child_id', '=', childId)
+    .execute();
+  if (stored.length !== results.length) return false;
+  const byKey = new Map(stored.map((s) => [s.standard_key, s]));
+  // Through JSON, as it is stored: a field left undefined is no field at all
+  const asStored = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
+  return results.every((r) => {
+    const s = byKey.get(r.key);
+    return (
+      s !== undefined &&
+      s.status === r.status &&
+      s.due_on === r.dueOn &&
+      s.flagged === Boolean(r.flagged) &&
+      s.reason === (r.reason ?? null) &&
+      isDeepStrictEqual(s.evidence, asStored(r.evidence))
+    );
+  });
+}
+
 export async function replaceResults(q: Q, partnershipId: string, childId: string, results: StandardResult[], at: Date): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`standard_results:${childId}`}, 0))`.execute(q);
   await q.deleteFrom('standard_results').where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute();
@@ -293,7 +331,6 @@ export async function replaceResults(q: Q, partnershipId: string, childId: strin
         flagged: Boolean(r.flagged),
         reason: r.reason ?? null,
         evidence: JSON.stringify(r.evidence),
-        instances: JSON.stringify(r.instances),
         evaluated_at: at,
       })),
     )
@@ -305,28 +342,27 @@ export async function replaceResults(q: Q, partnershipId: string, childId: strin
  * transaction): one upsert of every row, sent as one JSON document, then one delete of any stored
  * standard a child no longer has a result for. Upserting rather than deleting and inserting lets a
  * child re-evaluated by a change at the same moment wait on its rows instead of colliding with them,
- * without a lock per child; a child deleted meanwhile is skipped. Evidence and instances that have not changed
- * (most of them, night after night) keep the value already stored, so PostgreSQL does not compress and write
- * them again.
+ * without a lock per child; a child deleted meanwhile is skipped. A result that has not changed (most of them,
+ * night after night) is not written at all, so `evaluated_at` is when a result was last stored changed.
  */
 export async function replaceResultsMany(q: Q, partnershipId: string, results: ReadonlyMap<string, StandardResult[]>, at: Date): Promise<void> {
   if (!results.size) return;
   const rows: unknown[] = [];
   for (const [childId, rs] of results)
-    for (const r of rs) rows.push({ child_id: childId, standard_key: r.key, status: r.status, due_on: r.dueOn, flagged: Boolean(r.flagged), reason: r.reason ?? null, evidence: r.evidence, instances: r.instances });
+    for (const r of rs) rows.push({ child_id: childId, standard_key: r.key, status: r.status, due_on: r.dueOn, flagged: Boolean(r.flagged), reason: r.reason ?? null, evidence: r.evidence });
   const doc = JSON.stringify(rows);
   const ids = [...results.keys()];
   if (rows.length)
     await sql`
-      insert into standard_results (partnership_id, child_id, standard_key, status, due_on, flagged, reason, evidence, instances, evaluated_at)
-      select ${partnershipId}::uuid, x.child_id, x.standard_key, x.status, x.due_on, x.flagged, x.reason, x.evidence, x.instances, ${at}::timestamptz
-      from jsonb_to_recordset(${doc}::jsonb) as x(child_id uuid, standard_key text, status text, due_on date, flagged boolean, reason text, evidence jsonb, instances jsonb)
+      insert into standard_results (partnership_id, child_id, standard_key, status, due_on, flagged, reason, evidence, evaluated_at)
+      select ${partnershipId}::uuid, x.child_id, x.standard_key, x.status, x.due_on, x.flagged, x.reason, x.evidence, ${at}::timestamptz
+      from jsonb_to_recordset(${doc}::jsonb) as x(child_id uuid, standard_key text, status text, due_on date, flagged boolean, reason text, evidence jsonb)
       join children c on c.id = x.child_id and c.partnership_id = ${partnershipId}::uuid
       on conflict (child_id, standard_key) do update set
         status = excluded.status, due_on = excluded.due_on, flagged = excluded.flagged, reason = excluded.reason,
-        evidence = case when standard_results.evidence = excluded.evidence then standard_results.evidence else excluded.evidence end,
-        instances = case when standard_results.instances = excluded.instances then standard_results.instances else excluded.instances end,
-        evaluated_at = excluded.evaluated_at`.execute(q);
+        evidence = excluded.evidence, evaluated_at = excluded.evaluated_at
+      where (standard_results.status, standard_results.due_on, standard_results.flagged, standard_results.reason, standard_results.evidence)
+        is distinct from (excluded.status, excluded.due_on, excluded.flagged, excluded.reason, excluded.evidence)`.execute(q);
   // Results of standards outside the batch's: one delete through the primary key (child, standard); a child
   // with fewer standards than the others (none, in practice: every child gets one result for each standard
   // with a version) has its own
@@ -376,7 +412,3 @@ export async function areas(q: Q, partnershipId: string) {
   return q.selectFrom('areas').select(['id', 'name']).where('partnership_id', '=', partnershipId).orderBy('name').execute();
 }
 
-
-export async function storedResults(q: Q, partnershipId: string, childId: string) {
-  return q.selectFrom('standard_results').selectAll().where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute();
-}

@@ -109,6 +109,22 @@ describe('the child’s standards', () => {
     expect(res.body).not.toContain('Record an exception'); // the lead practitioner may not
   });
 
+  it('viewing a child whose results have not changed writes nothing; a change that alters them stores them', async () => {
+    const a = await signedIn('worker');
+    expect((await a.get(`/children/${kids.a}/standards`)).statusCode).toBe(200);
+    const first = await stored(kids.a, 'minutes-finalised');
+    expect(first).toBeDefined();
+    t.clock.advance(60_000);
+    expect((await a.get(`/children/${kids.a}/standards`)).statusCode).toBe(200);
+    expect((await stored(kids.a, 'minutes-finalised'))?.evaluated_at).toEqual(first!.evaluated_at);
+    // Stored results that no longer match the record (as after a write the hook did not see) are replaced on the next view
+    await t.database.db.updateTable('standard_results').set({ status: 'missed' }).where('child_id', '=', kids.a).where('standard_key', '=', 'minutes-finalised').execute();
+    expect((await a.get(`/children/${kids.a}/standards`)).statusCode).toBe(200);
+    const after = await stored(kids.a, 'minutes-finalised');
+    expect(after?.status).toBe(first!.status);
+    expect(after!.evaluated_at.getTime()).toBeGreaterThan(first!.evaluated_at.getTime());
+  });
+
   it('the API gives the same results', async () => {
     const res = await api('worker', 'GET', `/api/v1/children/${kids.b}/standards`);
     expect(res.statusCode).toBe(200);
