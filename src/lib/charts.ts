@@ -10,7 +10,29 @@ const FONT = 'Arial, sans-serif';
 const BLUE = '#1d70b8';
 const TEXT = '#0b0c0c';
 
+/**
+ * A chart is a pure function of its figures, and the same figures are drawn again and again (a dashboard's
+ * figures change only when results do), while drawing one costs a page more than everything else on it:
+ * the last CACHE_SIZE charts drawn are kept, the least recently used dropped first.
+ */
+const CACHE_SIZE = 200;
+const drawn = new Map<string, string>();
+
 function render(option: echarts.EChartsOption, width: number, height: number, print = false): string {
+  const key = JSON.stringify([option, width, height, print]);
+  const hit = drawn.get(key);
+  if (hit !== undefined) {
+    drawn.delete(key);
+    drawn.set(key, hit);
+    return hit;
+  }
+  const svg = draw(option, width, height, print);
+  drawn.set(key, svg);
+  if (drawn.size > CACHE_SIZE) drawn.delete(drawn.keys().next().value!);
+  return svg;
+}
+
+function draw(option: echarts.EChartsOption, width: number, height: number, print: boolean): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, textStyle: { fontFamily: FONT, color: TEXT }, ...option });
