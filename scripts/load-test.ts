@@ -118,7 +118,7 @@ async function main() {
     const breakdown = Object.fromEntries(Object.entries(alone).map(([k, xs]) => [k, { medianMs: Math.round(alonePercentile(xs, 50) * 10) / 10, p95Ms: Math.round(alonePercentile(xs, 95) * 10) / 10 }]));
     process.stderr.write(`each request alone (20 of each, one at a time):\n${Object.entries(breakdown).map(([k, v]) => `  ${k.padEnd(44)} median ${v.medianMs} ms, p95 ${v.p95Ms} ms`).join('\n')}\n`);
 
-    process.stderr.write(`load: ${users} users for ${seconds} s at ${rate || 'as many as they can'} requests a second against ${origin} as a ${user.role} seeing ${ids.length} children\n`);
+    process.stderr.write(`load: ${users} users for ${seconds} s, ${rate ? `${rate} requests a second in all` : 'no think time'}, against ${origin} as a ${user.role} seeing ${ids.length} children\n`);
     const result = await runUsers({ origin, users, seconds, rate, requests, childIds: ids });
     const figures = {
       machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
