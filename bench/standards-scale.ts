@@ -90,10 +90,10 @@ async function handDashboard(db: Db, partnershipId: string, today: string) {
   const pivot = STATUSES.map((s) => sql`coalesce(sum(n) filter (where status = ${s}), 0)::int as ${sql.ref(s.replace('-', '_'))}`);
   const rows = await sql<Record<string, unknown> & { standard_key: string; area_id: string | null; is_total: boolean; total: number; compliance: string | number | null }>`
     with counts as (
-      select r.standard_key, c.area_id, r.status, count(*) as n
-      from standard_results r join children c on c.id = r.child_id
-      where r.partnership_id = ${partnershipId}::uuid and c.partnership_id = ${partnershipId}::uuid
-      group by r.standard_key, c.area_id, r.status),
+      select r.standard_key, r.area_id, r.status, count(*) as n
+      from standard_results r
+      where r.partnership_id = ${partnershipId}::uuid
+      group by r.standard_key, r.area_id, r.status),
     kinds as (
       select distinct on (key) key, kind from standard_definitions
       where partnership_id = ${partnershipId}::uuid and effective_from <= ${today}::date order by key, effective_from desc)
@@ -146,6 +146,11 @@ async function embeddedFigures(today: string): Promise<Figure[]> {
     const qa = await addUser(db, g.largest, 'qa-lead', 'qa.embedded@scale.assure.example');
     const breakdown = new StandardsBreakdown(standards);
     const d = await breakdown.dashboard(qa, 'area');
+    // Both count the groups each result carries: first, that they are the children's own
+    const astray = await sql<{ n: number }>`
+      select count(*)::int as n from standard_results r join children c on c.id = r.child_id left join users u on u.id = c.lead_user_id
+      where (r.area_id, r.team_id, r.agency_id) is distinct from (c.area_id, c.team_id, u.agency_id)`.execute(db);
+    if (astray.rows[0]!.n) throw new Error(`${astray.rows[0]!.n} stored results carry groups that are not their child's`);
     assertSame(d, await handDashboard(db, g.largest, today));
     const service = await times(DASHBOARD_RUNS, () => breakdown.dashboard(qa, 'area').then(() => undefined));
     const hand = await times(DASHBOARD_RUNS, () => handDashboard(db, g.largest, today).then(() => undefined));

@@ -14,6 +14,7 @@ import * as m012 from './migrations/012_learning.js';
 import * as m013 from './migrations/013_children_csv_imports.js';
 import * as m015 from './migrations/015_standards_fact_indexes.js';
 import * as m016 from './migrations/016_standard_results_without_instances.js';
+import * as m017 from './migrations/017_standard_results_groups.js';
 
 /** Migrations are listed here in order; one set serves PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '013_children_csv_imports': m013,
   '015_standards_fact_indexes': m015,
   '016_standard_results_without_instances': m016,
+  '017_standard_results_groups': m017,
 };
 
 /** The table recording which migrations have run (and its lock table). */

@@ -607,6 +607,10 @@ export interface StandardResultsTable {
   reason: string | null;
   evidence: JsonValue;
   evaluated_at: Timestamp;
+  /** The child's area and team and its lead practitioner's agency, the groups it is counted in (migration 017). */
+  area_id: string | null;
+  team_id: string | null;
+  agency_id: string | null;
 }
 
 // Case audits (migration 009)

@@ -45,17 +45,19 @@ function groupConds(eb: Eb, g: GroupFilter) {
   return conds;
 }
 
-/** Children by standard, group and status, for the children in scope. */
+const RESULT_COLUMN = { area: 'standard_results.area_id', team: 'standard_results.team_id', agency: 'standard_results.agency_id' } as const;
+
+/**
+ * Children by standard, group and status, for the children in scope: from the groups each stored result
+ * carries (migration 017), so one table is counted and no result is joined to its child.
+ */
 export async function groupedCounts(q: Q, scope: Scope, by: Breakdown) {
-  return q
+  let query = q
     .selectFrom('standard_results')
-    .innerJoin('children', 'children.id', 'standard_results.child_id')
-    .leftJoin('users as lead', 'lead.id', 'children.lead_user_id')
-    .select(['standard_results.standard_key', `${COLUMN[by]} as group_id`, 'standard_results.status', sql<number>`count(*)::int`.as('n')])
-    .where('standard_results.partnership_id', '=', scope.partnershipId)
-    .where(inScope(scope))
-    .groupBy(['standard_results.standard_key', COLUMN[by], 'standard_results.status'])
-    .execute();
+    .select(['standard_results.standard_key', `${RESULT_COLUMN[by]} as group_id`, 'standard_results.status', sql<number>`count(*)::int`.as('n')])
+    .where('standard_results.partnership_id', '=', scope.partnershipId);
+  if (scope.teamId) query = query.where('standard_results.team_id', '=', scope.teamId);
+  return query.groupBy(['standard_results.standard_key', RESULT_COLUMN[by], 'standard_results.status']).execute();
 }
 
 /** The areas, teams or agencies of the partnership, by name. */

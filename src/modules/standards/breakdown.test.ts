@@ -164,6 +164,26 @@ describe('the dashboard by area, team and agency', () => {
     expect((await m.get('/standards?by=school')).statusCode).toBe(400);
   });
 
+  it('a child moving team, area or lead practitioner, and a practitioner moving agency, move its figures at once', async () => {
+    const a = await signedIn('qa');
+    const db = t.database.db;
+    const before = await db.selectFrom('children').select(['team_id', 'area_id', 'lead_user_id']).where('id', '=', kids.b).executeTakeFirstOrThrow();
+    try {
+      // No recompute in between: the stored results follow the child (migration 017's triggers)
+      await db.updateTable('children').set({ team_id: f.teams.south!, area_id: f.areas.South! }).where('id', '=', kids.b).execute();
+      expect(pageGroupFigures((await a.get('/standards?by=team')).body).get(ICPC)).toEqual(new Map([['Safeguarding North', '100%'], ['Safeguarding South', '50%']]));
+      expect(pageGroupFigures((await a.get('/standards?by=area')).body).get(ICPC)?.get('South')).toBe('50%');
+      await db.updateTable('children').set({ lead_user_id: f.users.health!.id }).where('id', '=', kids.b).execute();
+      expect(pageGroupFigures((await a.get('/standards?by=agency')).body).get(ICPC)).toEqual(new Map([['csc agency 932', '100%'], ['health agency 932', '50%']]));
+      await db.updateTable('users').set({ agency_id: f.agencies.csc! }).where('id', '=', f.users.health!.id).execute();
+      expect(pageGroupFigures((await a.get('/standards?by=agency')).body).get(ICPC)).toEqual(new Map([['csc agency 932', '66.7%']]));
+    } finally {
+      await db.updateTable('users').set({ agency_id: f.agencies.health! }).where('id', '=', f.users.health!.id).execute();
+      await db.updateTable('children').set(before).where('id', '=', kids.b).execute();
+    }
+    expect(pageGroupFigures((await a.get('/standards?by=team')).body).get(ICPC)?.get('Safeguarding North')).toBe('50%');
+  });
+
   it('the chart is server-rendered SVG in a figure with a caption, followed by its figures as a table', async () => {
     const a = await signedIn('qa');
     const res = await a.get('/standards');

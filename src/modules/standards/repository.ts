@@ -5,9 +5,8 @@
  * `loadChildAccess` (or a system actor) in the same transaction; lists are bounded by `visibleChildren`.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { type ExpressionBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { Database } from '../../db/schema.js';
 import { londonDate } from '../../lib/working-days.js';
 import type { Trx } from '../cases/record.js';
 import { DEFAULT_STANDARDS, DEFAULTS_EFFECTIVE_FROM } from './definitions.js';
@@ -315,35 +314,20 @@ export async function storedResultsAre(q: Q, partnershipId: string, childId: str
   });
 }
 
+/** One child's results replace whatever was stored for it (see replaceResultsMany). */
 export async function replaceResults(q: Q, partnershipId: string, childId: string, results: StandardResult[], at: Date): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`standard_results:${childId}`}, 0))`.execute(q);
-  await q.deleteFrom('standard_results').where('partnership_id', '=', partnershipId).where('child_id', '=', childId).execute();
-  if (!results.length) return;
-  await q
-    .insertInto('standard_results')
-    .values(
-      results.map((r) => ({
-        partnership_id: partnershipId,
-        child_id: childId,
-        standard_key: r.key,
-        status: r.status,
-        due_on: r.dueOn,
-        flagged: Boolean(r.flagged),
-        reason: r.reason ?? null,
-        evidence: JSON.stringify(r.evidence),
-        evaluated_at: at,
-      })),
-    )
-    .execute();
+  await replaceResultsMany(q, partnershipId, new Map([[childId, results]]), at);
 }
 
 /**
- * Many children's results replace whatever was stored for them (the batch recompute, in the caller's
- * transaction): one upsert of every row, sent as one JSON document, then one delete of any stored
- * standard a child no longer has a result for. Upserting rather than deleting and inserting lets a
- * child re-evaluated by a change at the same moment wait on its rows instead of colliding with them,
- * without a lock per child; a child deleted meanwhile is skipped. A result that has not changed (most of them,
- * night after night) is not written at all, so `evaluated_at` is when a result was last stored changed.
+ * Many children's results replace whatever was stored for them (in the caller's transaction), each with
+ * the groups its child is counted in on the dashboards (migration 017): one upsert of every row, sent as
+ * one JSON document, then one delete of any stored standard a child no longer has a result for. Upserting
+ * rather than deleting and inserting lets two transactions storing the same child's results at the same
+ * moment (two people opening it, a view and a change, a change and the recompute) wait on its rows instead
+ * of colliding with them, without a lock per child; a child deleted meanwhile is skipped. A result that has
+ * not changed (most of them, night after night) is not written at all, so `evaluated_at` is when a result
+ * last changed.
  */
 export async function replaceResultsMany(q: Q, partnershipId: string, results: ReadonlyMap<string, StandardResult[]>, at: Date): Promise<void> {
   if (!results.size) return;
@@ -354,15 +338,18 @@ export async function replaceResultsMany(q: Q, partnershipId: string, results: R
   const ids = [...results.keys()];
   if (rows.length)
     await sql`
-      insert into standard_results (partnership_id, child_id, standard_key, status, due_on, flagged, reason, evidence, evaluated_at)
-      select ${partnershipId}::uuid, x.child_id, x.standard_key, x.status, x.due_on, x.flagged, x.reason, x.evidence, ${at}::timestamptz
+      insert into standard_results (partnership_id, child_id, standard_key, status, due_on, flagged, reason, evidence, evaluated_at, area_id, team_id, agency_id)
+      select ${partnershipId}::uuid, x.child_id, x.standard_key, x.status, x.due_on, x.flagged, x.reason, x.evidence, ${at}::timestamptz, c.area_id, c.team_id, lead.agency_id
       from jsonb_to_recordset(${doc}::jsonb) as x(child_id uuid, standard_key text, status text, due_on date, flagged boolean, reason text, evidence jsonb)
       join children c on c.id = x.child_id and c.partnership_id = ${partnershipId}::uuid
+      left join users lead on lead.id = c.lead_user_id
       on conflict (child_id, standard_key) do update set
         status = excluded.status, due_on = excluded.due_on, flagged = excluded.flagged, reason = excluded.reason,
-        evidence = excluded.evidence, evaluated_at = excluded.evaluated_at
-      where (standard_results.status, standard_results.due_on, standard_results.flagged, standard_results.reason, standard_results.evidence)
-        is distinct from (excluded.status, excluded.due_on, excluded.flagged, excluded.reason, excluded.evidence)`.execute(q);
+        evidence = excluded.evidence, evaluated_at = excluded.evaluated_at,
+        area_id = excluded.area_id, team_id = excluded.team_id, agency_id = excluded.agency_id
+      where (standard_results.status, standard_results.due_on, standard_results.flagged, standard_results.reason, standard_results.evidence,
+          standard_results.area_id, standard_results.team_id, standard_results.agency_id)
+        is distinct from (excluded.status, excluded.due_on, excluded.flagged, excluded.reason, excluded.evidence, excluded.area_id, excluded.team_id, excluded.agency_id)`.execute(q);
   // Results of standards outside the batch's: one delete through the primary key (child, standard); a child
   // with fewer standards than the others (none, in practice: every child gets one result for each standard
   // with a version) has its own
@@ -388,27 +375,7 @@ export async function partnershipOfChild(q: Q, childId: string): Promise<string 
   return (await q.selectFrom('children').select('partnership_id').where('id', '=', childId).executeTakeFirst())?.partnership_id ?? null;
 }
 
-// The dashboard
-
 /** Whose children the figures are about: a team, or the whole partnership. */
 export type Scope = { partnershipId: string; teamId: string | null };
 
-const inScope = (scope: Scope) => (eb: ExpressionBuilder<Database, 'children'>) =>
-  scope.teamId ? eb.and([eb('children.partnership_id', '=', scope.partnershipId), eb('children.team_id', '=', scope.teamId)]) : eb('children.partnership_id', '=', scope.partnershipId);
-
-/** Children by standard, area and status, for the children in scope. */
-export async function dashboardCounts(q: Q, scope: Scope) {
-  return q
-    .selectFrom('standard_results')
-    .innerJoin('children', 'children.id', 'standard_results.child_id')
-    .select(['standard_results.standard_key', 'children.area_id', 'standard_results.status', sql<number>`count(*)::int`.as('n')])
-    .where('standard_results.partnership_id', '=', scope.partnershipId)
-    .where(inScope(scope))
-    .groupBy(['standard_results.standard_key', 'children.area_id', 'standard_results.status'])
-    .execute();
-}
-
-export async function areas(q: Q, partnershipId: string) {
-  return q.selectFrom('areas').select(['id', 'name']).where('partnership_id', '=', partnershipId).orderBy('name').execute();
-}
 

@@ -13,6 +13,7 @@ import { STANDARD_KEYS } from './definitions.js';
 import { STATUS_LABELS, STATUS_TAGS } from './labels.js';
 import { STATUSES, type StandardResult } from './engine.js';
 import { standardsAdminApiRoutes, standardsAdminRoutes } from './admin-routes.js';
+import { StandardsBreakdown } from './breakdown.js';
 import { standardsDashboardApiRoutes, standardsDashboardRoutes } from './dashboard-routes.js';
 import type { Definition, StandardsService } from './service.js';
 
@@ -128,6 +129,7 @@ const toResult = (d: Definition, r: StandardResult): z.infer<typeof resultOut> =
 });
 
 export function standardsApiRoutes(standards: StandardsService): ApiRoute[] {
+  const breakdown = new StandardsBreakdown(standards);
   return [
     apiRoute({
       method: 'GET',
@@ -194,8 +196,8 @@ export function standardsApiRoutes(standards: StandardsService): ApiRoute[] {
         standards: z.array(z.object({ key: z.enum(STANDARD_KEYS), name: z.string(), kind: z.enum(['timescale', 'flag']), total: countsOut, byArea: z.record(z.string(), countsOut) })),
       }),
       handler: async ({ actor }) => {
-        const d = await standards.dashboard(actor);
-        return { scope: d.scope, areas: d.areas, standards: d.standards.map((s) => ({ key: s.definition.key, name: s.definition.name, kind: s.definition.kind, total: s.total, byArea: s.byArea })) };
+        const d = await breakdown.dashboard(actor, 'area');
+        return { scope: d.scope, areas: d.groups, standards: d.standards.map((s) => ({ key: s.definition.key, name: s.definition.name, kind: s.definition.kind, total: s.total, byArea: s.byGroup })) };
       },
     }),
     ...standardsDashboardApiRoutes(standards),

@@ -305,23 +305,4 @@ export class StandardsService {
     return this.recomputePartnership(actor.partnershipId);
   }
 
-  /** Per standard: children by status, overall and by area, with compliance; scoped as scopeOf says. */
-  async dashboard(actor: Actor) {
-    const scope = scopeOf(actor);
-    const [definitions, rows, areaRows] = await Promise.all([this.definitions(actor), repo.dashboardCounts(this.db, scope), repo.areas(this.db, actor.partnershipId)]);
-    const areas = [...areaRows.map((a) => ({ id: a.id, name: a.name })), ...(rows.some((r) => r.area_id === null) ? [{ id: 'none', name: 'No area' }] : [])];
-    const standards = definitions.map((d) => {
-      const total = zero();
-      const byArea = new Map(areas.map((a) => [a.id, zero()]));
-      for (const r of rows.filter((x) => x.standard_key === d.key)) {
-        const n = Number(r.n);
-        total[r.status] += n;
-        const a = byArea.get(r.area_id ?? 'none');
-        if (a) a[r.status] += n;
-      }
-      const flag = d.kind === 'flag';
-      return { definition: d, total: withTotals(total, flag), byArea: Object.fromEntries([...byArea].map(([k, v]) => [k, withTotals(v, flag)])) as Record<string, Counts> };
-    });
-    return { scope: scope.teamId ? ('team' as const) : ('partnership' as const), areas, standards };
-  }
 }
