@@ -24,7 +24,7 @@ function importsService(ctx: CliContext): ImportsService {
   const standards = new StandardsService(new ChildRecords(ctx.db, ctx.clock, ctx.accessLog));
   return new ImportsService(ctx.db, ctx.clock, ctx.accessLog, async (pid) => {
     try {
-      await standards.recomputePartnership(pid);
+      await standards.recomputePartnership(pid, { inFlight: 2 });
     } catch (err) {
       process.stderr.write(`The import is saved, but recomputing the practice standards failed (run npx assure standards recompute): ${err instanceof Error ? err.message : String(err)}\n`);
     }

@@ -20,10 +20,10 @@ export function registerStandards(program: Command): void {
         const started = Date.now();
         if (opts.partnership) {
           const partnership = await partnershipByCode(ctx, opts.partnership);
-          const { children } = await standards.recomputePartnership(partnership.id);
+          const { children } = await standards.recomputePartnership(partnership.id, { inFlight: 2 });
           print(`Evaluated the standards of ${children} child${children === 1 ? '' : 'ren'} in partnership ${partnership.code} in ${Date.now() - started} ms.`);
         } else {
-          const { partnerships, children } = await standards.recomputeAll();
+          const { partnerships, children } = await standards.recomputeAll({ inFlight: 2 });
           print(`Evaluated the standards of ${children} child${children === 1 ? '' : 'ren'} in ${partnerships} partnership${partnerships === 1 ? '' : 's'} in ${Date.now() - started} ms.`);
         }
       });

@@ -35,7 +35,7 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 describe('the batch recompute', () => {
-  it('stores exactly what re-evaluating each child on its own stores, whatever the batch size', async () => {
+  it('stores exactly what re-evaluating each child on its own stores, whatever the batch size and the batches in flight', async () => {
     const ids = await repo.childIds(database.db, partnershipId);
     expect(ids.length).toBeGreaterThanOrEqual(60);
     await database.db.deleteFrom('standard_results').where('partnership_id', '=', partnershipId).execute();
@@ -43,10 +43,10 @@ describe('the batch recompute', () => {
     const oneByOne = await stored();
     expect(oneByOne.length).toBeGreaterThan(ids.length * 10);
 
-    for (const batchSize of [1, 7, 250]) {
+    for (const [batchSize, inFlight] of [[1, 1], [7, 2], [250, 1], [250, 3]] as const) {
       await database.db.deleteFrom('standard_results').where('partnership_id', '=', partnershipId).execute();
       const timings: RecomputeTimings = { loadMs: 0, evaluateMs: 0, writeMs: 0 };
-      expect(await svc.recomputePartnership(partnershipId, { batchSize, timings })).toEqual({ children: ids.length });
+      expect(await svc.recomputePartnership(partnershipId, { batchSize, inFlight, timings })).toEqual({ children: ids.length });
       expect(await stored()).toEqual(oneByOne);
       expect(timings.loadMs).toBeGreaterThan(0);
     }

@@ -31,6 +31,13 @@ export const RECOMPUTE_BATCH = 250;
 const EVALUATE_SLICE = 20;
 
 /** Where a recompute's time went, summed over its batches (two run at once, so these can add up to more than the wall time). */
+export interface RecomputeOptions {
+  batchSize?: number;
+  /** Batches read, evaluated and written at once (default 1). */
+  inFlight?: number;
+  timings?: RecomputeTimings;
+}
+
 export interface RecomputeTimings {
   loadMs: number;
   evaluateMs: number;
@@ -164,11 +171,12 @@ export class StandardsService {
   /**
    * Every child of a partnership (a job or the CLI: no person's access applies), a batch of children at
    * a time: each batch's facts in the same few queries (loadFactsMany), evaluated by the same pure
-   * engine, and its results written in one upsert, in a transaction of its own. Two batches are in
-   * flight at once, so one is evaluated while the other is read or written. `timings` (optional)
-   * gathers where the time went.
+   * engine, and its results written in one upsert, in a transaction of its own. `inFlight` batches at
+   * once (default 1): with two, one is evaluated while the other is read or written, which is quicker
+   * alone (the CLI) but takes both cores of a small server from the people it is serving (the nightly
+   * job, imports and rule changes run in the server). `timings` (optional) gathers where the time went.
    */
-  async recomputePartnership(partnershipId: string, opts: { batchSize?: number; timings?: RecomputeTimings } = {}): Promise<{ children: number }> {
+  async recomputePartnership(partnershipId: string, opts: RecomputeOptions = {}): Promise<{ children: number }> {
     const ctx = await this.db.transaction().execute(async (trx) => {
       const r = await this.rules(trx, partnershipId);
       return { rules: r.rules, closures: r.closures };
@@ -202,12 +210,12 @@ export class StandardsService {
         });
       }
     };
-    await Promise.all([worker(), worker()]);
+    await Promise.all(Array.from({ length: Math.max(1, opts.inFlight ?? 1) }, worker));
     return { children: ids.length };
   }
 
   /** Every partnership's children (the nightly job). */
-  async recomputeAll(opts: { batchSize?: number; timings?: RecomputeTimings } = {}): Promise<{ partnerships: number; children: number }> {
+  async recomputeAll(opts: RecomputeOptions = {}): Promise<{ partnerships: number; children: number }> {
     const ps = await this.db.selectFrom('partnerships').select('id').execute();
     let children = 0;
     for (const p of ps) children += (await this.recomputePartnership(p.id, opts)).children;
