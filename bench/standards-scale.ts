@@ -11,8 +11,8 @@
  *  - one child re-evaluated after a meeting is saved (a meeting changed and the child re-evaluated in one
  *    transaction, as the change hook does): p50 and p95 over 100 children, against 20 ms;
  *  - page latency at 50 users (virtual users, scripts/virtual-users.ts, in a process of their own, against the real app on this
- *    database), idle and while the full recompute runs in the same process as the nightly job does it
- *    (one batch in flight):
+ *    database), idle and while the full recompute runs as the server's nightly job runs it on PostgreSQL
+ *    (`assure standards recompute --nightly` in a process of its own at a lower priority):
  *    p95 against 50 ms idle, and under recompute against 2x idle.
  * On the embedded database (PGlite, in memory) it generates the largest partnership only, at national
  * size whatever BENCH_SCALE says, recomputes it, and times its dashboard (StandardsBreakdown.dashboard by
@@ -37,6 +37,7 @@ import { STATUSES } from '../src/modules/standards/engine.js';
 import { type RecomputeTimings, StandardsService } from '../src/modules/standards/service.js';
 import { signInOverHttp } from '../scripts/sign-in.js';
 import { runUsersInProcess } from '../scripts/virtual-users.js';
+import { type RecomputeProcess, startRecomputeProcess } from '../src/jobs/recompute-process.js';
 import { generate, LARGEST_PLANS, NATIONAL, partnershipSizes } from './scale/generate.js';
 
 export interface Figure {
@@ -269,19 +270,26 @@ async function serverFigures(today: string): Promise<Figure[]> {
       }
       idle = await pages(origin, requests, PAGE_SECONDS);
       let stop = false;
-      // The nightly job's work (recomputeAll, one batch in flight), partnership by partnership, so that it can stop when the measurement does
+      // The nightly job as the server runs it on PostgreSQL: `assure standards recompute --nightly` in a
+      // process of its own at a lower priority (src/jobs/recompute-process.ts), again and again until the
+      // measurement ends
+      let running: RecomputeProcess | null = null;
       const recompute = (async () => {
         while (!stop) {
-          for (const id of g.partnershipIds) {
-            if (stop) break;
-            await standards.recomputePartnership(id);
+          running = startRecomputeProcess({ ...process.env, DATABASE_URL: url.toString(), NODE_ENV: 'development', ASSURE_DEMO: 'false', LOG_LEVEL: 'silent' });
+          try {
+            await running.done;
+            recomputes++;
+          } catch (err) {
+            if (!stop) throw err;
           }
-          recomputes++;
         }
       })();
-      await new Promise((r) => setTimeout(r, 500));
+      // The command starts (and compiles) before it recomputes
+      await new Promise((r) => setTimeout(r, 4000));
       busy = await pages(origin, requests, PAGE_SECONDS);
       stop = true;
+      (running as RecomputeProcess | null)?.stop();
       await recompute;
     } finally {
       await app.close();

@@ -12,9 +12,10 @@ import type { AuthService } from '../modules/auth/service.js';
 import { systemClock } from '../lib/clock.js';
 import { AccessLogService } from '../modules/access-log/service.js';
 import { ChildRecords } from '../modules/cases/record.js';
-import { StandardsService } from '../modules/standards/service.js';
+import { NIGHTLY_RECOMPUTE, StandardsService } from '../modules/standards/service.js';
 import { RetentionService } from '../modules/retention/service.js';
 import type { ReminderService } from '../modules/notifications/reminders.js';
+import { startRecomputeProcess } from './recompute-process.js';
 
 const HOUR = 3_600_000;
 
@@ -28,12 +29,13 @@ export function startMaintenance(database: DatabaseHandle, auth: AuthService, lo
       log.error({ err, job: name }, 'maintenance job failed');
     }
   };
-  // Practice standards move with the date (due becomes overdue), so every child is re-evaluated daily
+  // Practice standards move with the date (due becomes overdue), so every child is re-evaluated daily: on a
+  // PostgreSQL server in a process of its own, so that the pages being served do not wait behind it
   const standards = new StandardsService(new ChildRecords(database.db, systemClock, new AccessLogService(database.db, systemClock)));
   const retention = new RetentionService(database.db, systemClock, new AccessLogService(database.db, systemClock));
   const timers = [
     setInterval(() => void run('prune-sessions', () => auth.pruneSessions()), HOUR),
-    setInterval(() => void run('standards-recompute', () => standards.recomputeAll()), 24 * HOUR),
+    setInterval(() => void run('standards-recompute', () => (database.kind === 'server' ? startRecomputeProcess().done : standards.recomputeAll(NIGHTLY_RECOMPUTE))), 24 * HOUR),
     // Closed records become due for review under each partnership's retention rule
     setInterval(() => void run('retention-mark', () => retention.markAllDue()), 24 * HOUR),
     // Reminder digests: checked hourly, sent from the configured hour, at most once a day (or week) each

@@ -35,7 +35,7 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 describe('the batch recompute', () => {
-  it('stores exactly what re-evaluating each child on its own stores, whatever the batch size and the batches in flight', async () => {
+  it('stores exactly what re-evaluating each child on its own stores, whatever the batch size, the batches in flight and the rest between them', async () => {
     const ids = await repo.childIds(database.db, partnershipId);
     expect(ids.length).toBeGreaterThanOrEqual(60);
     await database.db.deleteFrom('standard_results').where('partnership_id', '=', partnershipId).execute();
@@ -43,10 +43,10 @@ describe('the batch recompute', () => {
     const oneByOne = await stored();
     expect(oneByOne.length).toBeGreaterThan(ids.length * 10);
 
-    for (const [batchSize, inFlight] of [[1, 1], [7, 2], [250, 1], [250, 3]] as const) {
+    for (const [batchSize, inFlight, rest] of [[1, 1, 0], [7, 2, 0], [250, 1, 0.5], [250, 3, 0]] as const) {
       await database.db.deleteFrom('standard_results').where('partnership_id', '=', partnershipId).execute();
       const timings: RecomputeTimings = { loadMs: 0, evaluateMs: 0, writeMs: 0 };
-      expect(await svc.recomputePartnership(partnershipId, { batchSize, inFlight, timings })).toEqual({ children: ids.length });
+      expect(await svc.recomputePartnership(partnershipId, { batchSize, inFlight, rest, timings })).toEqual({ children: ids.length });
       expect(await stored()).toEqual(oneByOne);
       expect(timings.loadMs).toBeGreaterThan(0);
     }
@@ -69,7 +69,8 @@ describe('the batch recompute', () => {
     await svc.recomputePartnership(partnershipId);
     const at = async (id: string, key: string) => (await database.db.selectFrom('standard_results').select('evaluated_at').where('child_id', '=', id).where('standard_key', '=', key).executeTakeFirstOrThrow()).evaluated_at.getTime();
     const before = { b: await at(b!, 'icpc-timescale') };
-    await database.db.updateTable('standard_results').set({ status: 'overdue' }).where('child_id', '=', a!).where('standard_key', '=', 'icpc-timescale').execute();
+    const now = await database.db.selectFrom('standard_results').select('status').where('child_id', '=', a!).where('standard_key', '=', 'icpc-timescale').executeTakeFirstOrThrow();
+    await database.db.updateTable('standard_results').set({ status: now.status === 'missed' ? 'met' : 'missed' }).where('child_id', '=', a!).where('standard_key', '=', 'icpc-timescale').execute();
     clock.advance(60_000);
     await svc.recomputePartnership(partnershipId);
     expect(await at(a!, 'icpc-timescale')).toBe(clock.now().getTime());

@@ -35,8 +35,17 @@ export interface RecomputeOptions {
   batchSize?: number;
   /** Batches read, evaluated and written at once (default 1). */
   inFlight?: number;
+  /** After each batch, a pause of this many times as long as the batch took (default 0: none). */
+  rest?: number;
   timings?: RecomputeTimings;
 }
+
+/**
+ * The nightly job's recompute, in the server, while people may be using it: one batch at a time, each
+ * followed by a pause as long as itself, so that the job takes at most about half of a core and of the
+ * database from the pages being served. It takes about twice as long as it could; it is nightly.
+ */
+export const NIGHTLY_RECOMPUTE: RecomputeOptions = { inFlight: 1, rest: 1 };
 
 export interface RecomputeTimings {
   loadMs: number;
@@ -191,6 +200,7 @@ export class StandardsService {
     const worker = async () => {
       while (next < batches.length) {
         const batch = batches[next++]!;
+        const started = performance.now();
         await this.db.transaction().execute(async (trx) => {
           let t0 = performance.now();
           const facts = await repo.loadFactsMany(trx, partnershipId, batch);
@@ -208,6 +218,7 @@ export class StandardsService {
           await repo.replaceResultsMany(trx, partnershipId, results, this.records.clock.now());
           if (t) t.writeMs += performance.now() - t0;
         });
+        if (opts.rest) await new Promise((r) => setTimeout(r, opts.rest! * (performance.now() - started)));
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, opts.inFlight ?? 1) }, worker));

@@ -1,0 +1,25 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import pg from 'pg';
+import { openDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { generate, partnershipSizes, NATIONAL } from '../bench/scale/generate.js';
+import { StandardsService } from '../src/modules/standards/service.js';
+import { ChildRecords } from '../src/modules/cases/record.js';
+import { AccessLogService } from '../src/modules/access-log/service.js';
+import { systemClock } from '../src/lib/clock.js';
+const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' }); await admin.connect();
+if (!process.env.KEEP) { await admin.query('drop database if exists assure_eld with (force)'); await admin.query('create database assure_eld'); }
+const database = await openDatabase({ kind: 'server', url: 'postgres://postgres@127.0.0.1:5432/assure_eld' });
+const db = database.db;
+await migrateToLatest(db);
+const today = new Date().toISOString().slice(0, 10);
+if (!process.env.KEEP) await generate(db, partnershipSizes(NATIONAL.partnerships, Math.round(NATIONAL.plans * 0.01)), today, 'B');
+const svc = new StandardsService(new ChildRecords(db, systemClock, new AccessLogService(db, systemClock)));
+await svc.recomputeAll();
+const h = monitorEventLoopDelay({ resolution: 1 }); h.enable();
+const t0 = performance.now();
+const timings = { loadMs: 0, evaluateMs: 0, writeMs: 0 };
+await svc.recomputeAll({ timings, batchSize: Number(process.env.BATCH ?? 250) });
+h.disable();
+console.log('recompute ms', (performance.now() - t0).toFixed(0), timings, 'eld p50', (h.percentile(50) / 1e6).toFixed(1), 'p99', (h.percentile(99) / 1e6).toFixed(1), 'max', (h.max / 1e6).toFixed(1));
+await database.close(); await admin.end();
