@@ -281,11 +281,6 @@ export async function insertException(q: Q, v: { partnershipId: string; childId:
 }
 
 /**
- * The child's results replace whatever was stored for it (in the caller's transaction). Two requests may
- * re-evaluate the same child at once (two people open the record): a lock on the child, held until the
- * transaction ends, makes the second wait and replace the first's rows rather than collide with them.
- */
-/**
  * Whether the child's stored results are exactly these: the same standards with the same status, due date,
  * flag, reason and evidence (the instances are not stored: migration 016). A child's record seldom changes
  * its results when it is viewed, so the caller writes only when they differ.
@@ -377,5 +372,4 @@ export async function partnershipOfChild(q: Q, childId: string): Promise<string 
 
 /** Whose children the figures are about: a team, or the whole partnership. */
 export type Scope = { partnershipId: string; teamId: string | null };
-
 

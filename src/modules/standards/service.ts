@@ -30,7 +30,6 @@ export const RECOMPUTE_BATCH = 250;
 /** Children the batch recompute evaluates before letting the process answer anything else waiting (about 5 ms of work). */
 const EVALUATE_SLICE = 20;
 
-/** Where a recompute's time went, summed over its batches (two run at once, so these can add up to more than the wall time). */
 export interface RecomputeOptions {
   batchSize?: number;
   /** Batches read, evaluated and written at once (default 1). */
@@ -47,6 +46,7 @@ export interface RecomputeOptions {
  */
 export const NIGHTLY_RECOMPUTE: RecomputeOptions = { inFlight: 1, rest: 1 };
 
+/** Where a recompute's time went, summed over its batches (with more than one in flight these can add up to more than the wall time). */
 export interface RecomputeTimings {
   loadMs: number;
   evaluateMs: number;
