@@ -204,7 +204,7 @@ export async function loadFactsMany(q: Q, partnershipId: string, childIds: reado
 }
 
 /** Adds the default version of every default standard the partnership has no version of (first use, or a default added since). */
-export async function ensureDefaults(q: Q, partnershipId: string): Promise<void> {
+async function ensureDefaults(q: Q, partnershipId: string): Promise<void> {
   const have = new Set((await q.selectFrom('standard_definitions').select('key').where('partnership_id', '=', partnershipId).groupBy('key').execute()).map((r) => r.key));
   const missing = DEFAULT_STANDARDS.filter((d) => !have.has(d.key));
   if (!missing.length) return;
@@ -307,11 +307,6 @@ export async function storedResultsAre(q: Q, partnershipId: string, childId: str
       isDeepStrictEqual(s.evidence, asStored(r.evidence))
     );
   });
-}
-
-/** One child's results replace whatever was stored for it (see replaceResultsMany). */
-export async function replaceResults(q: Q, partnershipId: string, childId: string, results: StandardResult[], at: Date): Promise<void> {
-  await replaceResultsMany(q, partnershipId, new Map([[childId, results]]), at);
 }
 
 /**

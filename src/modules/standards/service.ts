@@ -158,9 +158,13 @@ export class StandardsService {
     return results;
   }
 
-  /** Stores a child's results, writing only when they differ from what is stored (most views and many changes leave them as they were). */
+  /**
+   * Stores a child's results, writing only when they differ from what is stored (most views and many changes
+   * leave them as they were). The upsert would skip equal rows too, but it would still lock them: reading
+   * first lets two people viewing the same child not wait for each other.
+   */
   private async store(q: Q, partnershipId: string, childId: string, results: StandardResult[]): Promise<void> {
-    if (!(await repo.storedResultsAre(q, partnershipId, childId, results))) await repo.replaceResults(q, partnershipId, childId, results, this.records.clock.now());
+    if (!(await repo.storedResultsAre(q, partnershipId, childId, results))) await repo.replaceResultsMany(q, partnershipId, new Map([[childId, results]]), this.records.clock.now());
   }
 
   /** The partnership's rule versions and closure days, for evaluating facts as at other dates (the month-by-month figures). */
