@@ -15,6 +15,8 @@ import * as m013 from './migrations/013_children_csv_imports.js';
 import * as m015 from './migrations/015_standards_fact_indexes.js';
 import * as m016 from './migrations/016_standard_results_without_instances.js';
 import * as m017 from './migrations/017_standard_results_groups.js';
+import * as m018 from './migrations/018_standard_evaluations.js';
+import * as m019 from './migrations/019_partnership_versions.js';
 
 /** Migrations are listed here in order; one set serves PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -34,6 +36,8 @@ const migrations: Record<string, Migration> = {
   '015_standards_fact_indexes': m015,
   '016_standard_results_without_instances': m016,
   '017_standard_results_groups': m017,
+  '018_standard_evaluations': m018,
+  '019_partnership_versions': m019,
 };
 
 /** The table recording which migrations have run (and its lock table). */

@@ -502,6 +502,8 @@ export interface Database {
   standard_definitions: StandardDefinitionsTable;
   standard_exceptions: StandardExceptionsTable;
   standard_results: StandardResultsTable;
+  standard_evaluations: StandardEvaluationsTable;
+  partnership_versions: PartnershipVersionsTable;
   audit_tools: AuditToolsTable;
   audits: AuditsTable;
   audit_cases: AuditCasesTable;
@@ -611,6 +613,23 @@ export interface StandardResultsTable {
   area_id: string | null;
   team_id: string | null;
   agency_id: string | null;
+}
+
+/** Until when a child's stored results hold, and what they were worked out on (migration 018). */
+export interface StandardEvaluationsTable {
+  child_id: string;
+  partnership_id: string;
+  /** A digest of the engine's version, the partnership's rule versions and closure days, and the bank holidays. */
+  basis: string;
+  /** The last day the results hold with the same facts; null: every later day. */
+  holds_until: DateString | null;
+  evaluated_at: Timestamp;
+}
+
+/** A number that goes up whenever any of the partnership's children's records or results change (migration 019). */
+export interface PartnershipVersionsTable {
+  partnership_id: string;
+  records_version: Generated<number>;
 }
 
 // Case audits (migration 009)

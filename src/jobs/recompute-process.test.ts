@@ -11,13 +11,16 @@ describe('the nightly recompute in a process of its own', () => {
   }, 180_000);
   afterAll(() => inst?.remove());
 
-  it('stores every child’s results again, and says how many it evaluated', async () => {
+  it('stores the results of every child never evaluated, says how many it evaluated, and the next night none that cannot have moved', async () => {
     let database = await inst.open();
     const children = Number((await database.db.selectFrom('children').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     await database.db.deleteFrom('standard_results').execute();
+    await database.db.deleteFrom('standard_evaluations').execute();
     await database.close();
     const out = await startRecomputeProcess(childEnv(inst.env)).done;
-    expect(out).toMatch(new RegExp(`^Evaluated the standards of ${children} children in 1 partnership in \\d+ ms\\.$`));
+    expect(out).toMatch(new RegExp(`^Evaluated the standards of ${children} children whose results may have moved in 1 partnership in \\d+ ms\\.$`));
+    expect(await startRecomputeProcess(childEnv(inst.env)).done).toMatch(/^Evaluated the standards of 0 children whose results may have moved in 1 partnership/);
+    expect(await startRecomputeProcess(childEnv(inst.env), { everyChild: true }).done).toMatch(new RegExp(`^Evaluated the standards of ${children} children in 1 partnership`));
     database = await inst.open();
     try {
       const stored = await database.db.selectFrom('standard_results').select('child_id').distinct().execute();

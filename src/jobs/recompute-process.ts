@@ -19,8 +19,9 @@ export interface RecomputeProcess {
   stop(): void;
 }
 
-export function startRecomputeProcess(env: NodeJS.ProcessEnv = process.env): RecomputeProcess {
-  const child = spawn(process.execPath, [CLI, 'standards', 'recompute', '--nightly'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `everyChild`: every child's results, not only those that may have moved (`--nightly --all`). */
+export function startRecomputeProcess(env: NodeJS.ProcessEnv = process.env, opts: { everyChild?: boolean } = {}): RecomputeProcess {
+  const child = spawn(process.execPath, [CLI, 'standards', 'recompute', '--nightly', ...(opts.everyChild ? ['--all'] : [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     if (child.pid) os.setPriority(child.pid, LOWER_PRIORITY);
   } catch {

@@ -4,6 +4,7 @@
  * and the same figures follow as a table, which is the text alternative.
  */
 import * as echarts from 'echarts';
+import { Lru } from './lru.js';
 
 const FONT = 'Arial, sans-serif';
 /** GOV.UK colours: blue for the series, dark grey for the text. */
@@ -16,19 +17,14 @@ const TEXT = '#0b0c0c';
  * the last CACHE_SIZE charts drawn are kept, the least recently used dropped first.
  */
 const CACHE_SIZE = 200;
-const drawn = new Map<string, string>();
+const drawn = new Lru<string, string>(CACHE_SIZE);
 
 function render(option: echarts.EChartsOption, width: number, height: number, print = false): string {
   const key = JSON.stringify([option, width, height, print]);
   const hit = drawn.get(key);
-  if (hit !== undefined) {
-    drawn.delete(key);
-    drawn.set(key, hit);
-    return hit;
-  }
+  if (hit !== undefined) return hit;
   const svg = draw(option, width, height, print);
   drawn.set(key, svg);
-  if (drawn.size > CACHE_SIZE) drawn.delete(drawn.keys().next().value!);
   return svg;
 }
 

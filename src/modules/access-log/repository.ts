@@ -51,12 +51,22 @@ export function rowHash(prevHash: string, row: Omit<AccessLogRow, 'id' | 'hash' 
  * Appends rows to one partnership's chain, in order. Must run inside the transaction that reads or
  * changes the records, so the log and the change commit together or not at all.
  */
+/**
+ * Holds one partnership's chain until the transaction ends (re-entrant within it). Whatever else a
+ * transaction that changes records locks for the partnership as a whole it locks after this, so that two
+ * such transactions always take their locks in the same order (the records version: standards/repository.ts;
+ * a trigger of migration 019 takes the same lock, by the same key).
+ */
+export async function lockChain(q: Db | Transaction<Database>, partnershipId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${'access_log:' + partnershipId}))`.execute(q);
+}
+
 export async function appendAccess(trx: Transaction<Database>, entries: AccessEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const partnershipId = entries[0]!.partnershipId;
   if (entries.some((e) => e.partnershipId !== partnershipId)) throw new Error('One append writes one partnership’s chain');
   // Serialise writers of one partnership's chain until this transaction ends.
-  await sql`select pg_advisory_xact_lock(hashtext(${'access_log:' + partnershipId}))`.execute(trx);
+  await lockChain(trx, partnershipId);
   const last = await trx
     .selectFrom('access_log')
     .select('hash')

@@ -91,7 +91,7 @@ export class StandardsBreakdown {
   /** Per standard: children by status and compliance, in total and for each group of the breakdown. */
   async dashboard(actor: Actor, by: Breakdown) {
     const scope = scopeOf(actor);
-    const [definitions, rows] = await Promise.all([this.standards.definitions(actor), brepo.groupedCounts(this.standards.db, scope, by)]);
+    const [definitions, rows] = await Promise.all([this.standards.definitions(actor), this.standards.kept(scope.partnershipId, `counts|${scope.teamId}|${by}`, () => brepo.groupedCounts(this.standards.db, scope, by))]);
     const groups = await this.groupsFor(actor, by, new Set(rows.map((r) => r.group_id)));
     const standards = definitions.map((d) => {
       const total = zero();
@@ -121,7 +121,7 @@ export class StandardsBreakdown {
     const ctx = await this.standards.ruleContext(actor.partnershipId);
     const v = ruleAt(ctx.rules, 'repeat-plan', to)?.parameters.reReferralMonths;
     const months = typeof v === 'number' && Number.isFinite(v) ? v : 12;
-    const rows = await brepo.repeatCounts(this.standards.db, scope, by, from, to, months);
+    const rows = await this.standards.kept(scope.partnershipId, `repeats|${scope.teamId}|${by}|${from}|${to}|${months}`, () => brepo.repeatCounts(this.standards.db, scope, by, from, to, months));
     const groups = await this.groupsFor(actor, by, new Set(rows.map((r) => r.group_id)));
     return {
       from,

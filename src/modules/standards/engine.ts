@@ -13,6 +13,13 @@
 import { addDays, addMonths, addWorkingDays } from '../../lib/working-days.js';
 import { DEFAULT_STANDARDS, type StandardKey } from './definitions.js';
 
+/**
+ * The version of the checks below. Raise it with any change to what a check decides: each child's stored
+ * evaluation records the version it was worked out with, and the next nightly recompute evaluates again
+ * every child evaluated with another (the rest of the night only those whose results can have moved).
+ */
+export const ENGINE_VERSION = 1;
+
 export const STATUSES = ['overdue', 'missed', 'due', 'met-late', 'met', 'excepted', 'not-applicable'] as const;
 export type Status = (typeof STATUSES)[number];
 
@@ -119,14 +126,48 @@ function num(params: Record<string, unknown>, name: string, fallback: number): n
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 }
 
-/** Done by the due date: met or met late; not done: missed when it can no longer be done, else due or overdue (the due date itself is still in time). */
-function deadline(dueOn: string, doneOn: string | null, asOf: string, closed = false): Status {
-  if (doneOn) return doneOn <= dueOn ? 'met' : 'met-late';
-  if (closed) return 'missed';
-  return asOf > dueOn ? 'overdue' : 'due';
+/**
+ * The day the evaluation is as at. The checks compare dates with it only through `reached` and `passed`,
+ * which note every comparison that came out false: the first later day on which one of them would come
+ * out true is the first day the results could be different with the same facts. Up to the day before,
+ * every comparison, so every branch taken and every result, would be the same (`holdsUntil`), which is
+ * what lets the nightly recompute leave alone the children whose results cannot have moved.
+ */
+export class AsOf {
+  private firstReached: string | null = null;
+  private firstPassed: string | null = null;
+  constructor(readonly date: string) {}
+  /** The day has come: it is on or before the date. */
+  reached(d: string): boolean {
+    if (d <= this.date) return true;
+    if (this.firstReached === null || d < this.firstReached) this.firstReached = d;
+    return false;
+  }
+  /** The day has gone by: it is before the date. */
+  passed(d: string): boolean {
+    if (d < this.date) return true;
+    if (this.firstPassed === null || d < this.firstPassed) this.firstPassed = d;
+    return false;
+  }
+  /** The last day on which every comparison made so far comes out as on the date; null when that is every later day. */
+  holdsUntil(): string | null {
+    // A day not reached is reached on itself (holding until the day before); a day not passed is passed the day after it
+    const a = this.firstReached === null ? null : addDays(this.firstReached, -1);
+    const b = this.firstPassed;
+    if (a === null) return b;
+    if (b === null) return a;
+    return a < b ? a : b;
+  }
 }
 
-const held = (d: string | null | undefined, asOf: string): d is string => typeof d === 'string' && d <= asOf;
+/** Done by the due date: met or met late; not done: missed when it can no longer be done, else due or overdue (the due date itself is still in time). */
+function deadline(asOf: AsOf, dueOn: string, doneOn: string | null, closed = false): Status {
+  if (doneOn) return doneOn <= dueOn ? 'met' : 'met-late';
+  if (closed) return 'missed';
+  return asOf.passed(dueOn) ? 'overdue' : 'due';
+}
+
+const held = (d: string | null | undefined, asOf: AsOf): d is string => typeof d === 'string' && asOf.reached(d);
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const iso = (v: unknown): string | null => {
   const s = str(v);
@@ -147,7 +188,7 @@ const ev = {
   entry: (e: { id: string; occurredOn: string }, label: string): Evidence => ({ type: 'entry', id: e.id, date: e.occurredOn, label }),
 };
 
-type Ctx = { facts: CaseFacts; rules: readonly RuleVersion[]; asOf: string; closures: ReadonlySet<string> };
+type Ctx = { facts: CaseFacts; rules: readonly RuleVersion[]; asOf: AsOf; closures: ReadonlySet<string> };
 type Check = (ctx: Ctx, key: StandardKey) => Instance[];
 
 /** The parameters in force on a date, or null (with a not-applicable instance to explain) when no version is. */
@@ -190,15 +231,15 @@ const icpcTimescale: Check = (ctx, key) =>
     if (icpc) evidence.push(ev.conf(icpc));
     const label = `Initial conference after the strategy discussion of ${anchor}`;
     const reason = sd ? undefined : 'No strategy discussion recorded: counted from the start of the enquiry';
-    if (icpc && held(icpc.heldOn, ctx.asOf) && icpc.status === 'completed') return { status: deadline(dueOn, icpc.heldOn, ctx.asOf), dueOn, label, evidence, ...(reason ? { reason } : {}) };
+    if (icpc && held(icpc.heldOn, ctx.asOf) && icpc.status === 'completed') return { status: deadline(ctx.asOf, dueOn, icpc.heldOn), dueOn, label, evidence, ...(reason ? { reason } : {}) };
     if (s47.outcome === 'no-icpc-cin' || s47.outcome === 'no-icpc-nfa') return { status: 'not-applicable', dueOn, label, evidence, reason: 'The enquiry concluded without a conference' };
-    return { status: deadline(dueOn, null, ctx.asOf), dueOn, label, evidence, ...(reason ? { reason } : {}) };
+    return { status: deadline(ctx.asOf, dueOn, null), dueOn, label, evidence, ...(reason ? { reason } : {}) };
   });
 
 function meetingsOf(ctx: Ctx, planId: string) {
   return ctx.facts.meetings.filter((m) => m.planId === planId && held(m.heldOn, ctx.asOf)).sort((a, b) => a.heldOn.localeCompare(b.heldOn));
 }
-const planEnded = (p: { endedOn: string | null }, asOf: string) => held(p.endedOn, asOf);
+const planEnded = (p: { endedOn: string | null }, asOf: AsOf) => held(p.endedOn, asOf);
 
 const firstCoreGroup: Check = (ctx, key) =>
   ctx.facts.plans.flatMap((plan): Instance[] => {
@@ -208,9 +249,9 @@ const firstCoreGroup: Check = (ctx, key) =>
     const first = meetingsOf(ctx, plan.id)[0];
     const label = `First core group of the plan started ${plan.startedOn}`;
     const evidence = [ev.plan(plan), ...(first ? [ev.meeting(first)] : [])];
-    if (first) return [{ status: deadline(dueOn, first.heldOn, ctx.asOf), dueOn, label, evidence }];
+    if (first) return [{ status: deadline(ctx.asOf, dueOn, first.heldOn), dueOn, label, evidence }];
     if (planEnded(plan, ctx.asOf) && plan.endedOn! <= dueOn) return [{ status: 'not-applicable', dueOn, label, evidence, reason: 'The plan ended before a first core group was due' }];
-    return [{ status: deadline(dueOn, null, ctx.asOf, planEnded(plan, ctx.asOf)), dueOn, label, evidence }];
+    return [{ status: deadline(ctx.asOf, dueOn, null, planEnded(plan, ctx.asOf)), dueOn, label, evidence }];
   });
 
 const firstCoreGroupChair: Check = (ctx, key) =>
@@ -244,11 +285,11 @@ const coreGroupInterval: Check = (ctx, key) =>
       const dueOn = addDays(prev.heldOn, Math.round(num(p, 'weeks', 6) * 7));
       const label = `Core group after the meeting of ${prev.heldOn}`;
       if (next) {
-        out.push({ status: deadline(dueOn, next.heldOn, ctx.asOf), dueOn, label, evidence: [ev.meeting(prev), ev.meeting(next)] });
+        out.push({ status: deadline(ctx.asOf, dueOn, next.heldOn), dueOn, label, evidence: [ev.meeting(prev), ev.meeting(next)] });
         continue;
       }
       if (plan.endedOn && plan.endedOn <= dueOn) continue; // the plan ended before another was due
-      out.push({ status: deadline(dueOn, null, ctx.asOf, planEnded(plan, ctx.asOf)), dueOn, label, evidence: [ev.meeting(prev)] });
+      out.push({ status: deadline(ctx.asOf, dueOn, null, planEnded(plan, ctx.asOf)), dueOn, label, evidence: [ev.meeting(prev)] });
     }
     return out;
   });
@@ -275,13 +316,13 @@ const reviewConference: Check = (ctx, key) =>
       const label = first ? `First review of the plan started ${plan.startedOn}` : `Review after the conference of ${prev}`;
       const evidence = [ev.plan(plan), ...(review ? [ev.conf(review)] : [])];
       if (review) {
-        out.push({ status: deadline(dueOn, review.heldOn, ctx.asOf), dueOn, label, evidence });
+        out.push({ status: deadline(ctx.asOf, dueOn, review.heldOn), dueOn, label, evidence });
         prev = review.heldOn!;
         first = false;
         continue;
       }
       if (plan.endedOn && plan.endedOn <= dueOn) break;
-      out.push({ status: deadline(dueOn, null, ctx.asOf, planEnded(plan, ctx.asOf)), dueOn, label, evidence });
+      out.push({ status: deadline(ctx.asOf, dueOn, null, planEnded(plan, ctx.asOf)), dueOn, label, evidence });
     }
     return out;
   });
@@ -296,9 +337,8 @@ export const VISIT_SEEN_ALONE = ['yes', 'no', 'not-appropriate'] as const;
  */
 const childVisits: Check = (ctx, key) =>
   ctx.facts.plans.flatMap((plan): Instance[] => {
-    const end = plan.endedOn && plan.endedOn < ctx.asOf ? plan.endedOn : ctx.asOf;
     const visits = ctx.facts.entries
-      .filter((e) => e.kind === 'child-visit' && e.occurredOn >= plan.startedOn && e.occurredOn <= end)
+      .filter((e) => e.kind === 'child-visit' && e.occurredOn >= plan.startedOn && (!plan.endedOn || e.occurredOn <= plan.endedOn) && ctx.asOf.reached(e.occurredOn))
       .sort((a, b) => a.occurredOn.localeCompare(b.occurredOn));
     const out: Instance[] = [];
     let prev: { on: string; evidence: Evidence } = { on: plan.startedOn, evidence: ev.plan(plan) };
@@ -309,8 +349,8 @@ const childVisits: Check = (ctx, key) =>
       else {
         const dueOn = addWorkingDays(prev.on, num(p, 'workingDays', 10), ctx.closures);
         const label = i === 0 ? `First visit of the plan started ${plan.startedOn}` : `Visit after the visit of ${prev.on}`;
-        if (visit) out.push({ status: deadline(dueOn, visit.occurredOn, ctx.asOf), dueOn, label, evidence: [prev.evidence, ev.entry(visit, 'Child visit')] });
-        else if (!(plan.endedOn && plan.endedOn <= dueOn)) out.push({ status: deadline(dueOn, null, ctx.asOf, planEnded(plan, ctx.asOf)), dueOn, label, evidence: [prev.evidence] });
+        if (visit) out.push({ status: deadline(ctx.asOf, dueOn, visit.occurredOn), dueOn, label, evidence: [prev.evidence, ev.entry(visit, 'Child visit')] });
+        else if (!(plan.endedOn && plan.endedOn <= dueOn)) out.push({ status: deadline(ctx.asOf, dueOn, null, planEnded(plan, ctx.asOf)), dueOn, label, evidence: [prev.evidence] });
       }
       if (!visit) break;
       const visitEv = ev.entry(visit, 'Child visit');
@@ -336,7 +376,7 @@ const minutes =
         const p = params(ctx, key, m.heldOn);
         if (!p) return notInForce(`Minutes ${what}`, m.heldOn, [ev.meeting(m)]);
         const dueOn = addWorkingDays(m.heldOn, num(p, 'workingDays', fallbackDays), ctx.closures);
-        return { status: deadline(dueOn, m[field], ctx.asOf), dueOn, label: `Minutes of the meeting of ${m.heldOn} ${what}`, evidence: [ev.meeting(m)] };
+        return { status: deadline(ctx.asOf, dueOn, m[field]), dueOn, label: `Minutes of the meeting of ${m.heldOn} ${what}`, evidence: [ev.meeting(m)] };
       });
 
 const absentAgencyReport: Check = (ctx, key) => {
@@ -368,12 +408,11 @@ const professionalsMeeting: Check = (ctx, key) =>
     if (!p) return [notInForce('Professionals meeting', plan.startedOn, [ev.plan(plan)])];
     const dueOn = addMonths(plan.startedOn, num(p, 'months', 12));
     const from = addMonths(plan.startedOn, num(p, 'windowFromMonths', 9));
-    const until = plan.endedOn && plan.endedOn < ctx.asOf ? plan.endedOn : ctx.asOf;
     if (plan.endedOn && plan.endedOn <= dueOn) return []; // not a plan over 12 months
-    if (ctx.asOf < from) return []; // not yet relevant
-    const pm = ctx.facts.entries.filter((e) => e.kind === 'professionals-meeting' && e.occurredOn >= from && e.occurredOn <= until).sort((a, b) => a.occurredOn.localeCompare(b.occurredOn))[0];
+    if (!ctx.asOf.reached(from)) return []; // not yet relevant
+    const pm = ctx.facts.entries.filter((e) => e.kind === 'professionals-meeting' && e.occurredOn >= from && (!plan.endedOn || e.occurredOn <= plan.endedOn) && ctx.asOf.reached(e.occurredOn)).sort((a, b) => a.occurredOn.localeCompare(b.occurredOn))[0];
     const evidence = [ev.plan(plan), ...(pm ? [ev.entry(pm, 'Professionals meeting')] : [])];
-    return [{ status: deadline(dueOn, pm?.occurredOn ?? null, ctx.asOf, planEnded(plan, ctx.asOf)), dueOn, label: `Professionals meeting for the plan started ${plan.startedOn}`, evidence }];
+    return [{ status: deadline(ctx.asOf, dueOn, pm?.occurredOn ?? null, planEnded(plan, ctx.asOf)), dueOn, label: `Professionals meeting for the plan started ${plan.startedOn}`, evidence }];
   });
 
 const longPlanCheckpoints: Check = (ctx, key) =>
@@ -385,7 +424,7 @@ const longPlanCheckpoints: Check = (ctx, key) =>
       const months = Array.isArray(p.months) ? p.months.filter((x): x is number => typeof x === 'number') : [];
       return months
         .map((m) => ({ m, on: addMonths(plan.startedOn, m) }))
-        .filter(({ on }) => on <= ctx.asOf)
+        .filter(({ on }) => ctx.asOf.reached(on))
         .map(({ m, on }) => ({ status: 'due' as const, dueOn: on, label: `${m}-month checkpoint of the plan started ${plan.startedOn}`, evidence: [ev.plan(plan)], reason: `On a plan for ${m} months or more` }));
     });
 
@@ -423,7 +462,7 @@ const schoolMoveDsl: Check = (ctx, key) =>
       const dayBefore = addDays(moveOn, -1);
       const dueOn = moveOn > cutoff && cutoff < dayBefore ? cutoff : dayBefore;
       const told = iso(e.data.dslToldOn);
-      return [{ status: deadline(dueOn, told, ctx.asOf), dueOn, label: `New school’s DSL told, move on ${moveOn}`, evidence: [ev.entry(e, 'School transition')] }];
+      return [{ status: deadline(ctx.asOf, dueOn, told), dueOn, label: `New school’s DSL told, move on ${moveOn}`, evidence: [ev.entry(e, 'School transition')] }];
     });
 
 const escalationResponse: Check = (ctx, key) =>
@@ -448,7 +487,7 @@ const escalationResponse: Check = (ctx, key) =>
         out.push({ status: 'not-applicable', dueOn, label, evidence, reason: 'Withdrawn before an answer' });
         continue;
       }
-      out.push({ status: deadline(dueOn, answer?.on ?? null, ctx.asOf, closed), dueOn, label, evidence, ...(answer || !closed ? {} : { reason: 'Moved on without an answer at this stage' }) });
+      out.push({ status: deadline(ctx.asOf, dueOn, answer?.on ?? null, closed), dueOn, label, evidence, ...(answer || !closed ? {} : { reason: 'Moved on without an answer at this stage' }) });
     }
     return out;
   });
@@ -459,9 +498,9 @@ const actionsOnTime: Check = (ctx, key) =>
     const evidence: Evidence[] = [{ type: 'action', id: a.id, date: a.dueOn, label: a.what }];
     if (!params(ctx, key, a.dueOn)) return [notInForce('Plan action', a.dueOn, evidence)];
     const label = `Action: ${a.what}`;
-    if (a.status === 'done') return [{ status: a.doneOn ? deadline(a.dueOn, a.doneOn, ctx.asOf) : 'met', dueOn: a.dueOn, label, evidence, ...(a.doneOn ? {} : { reason: 'Done; the date it was done is not recorded' }) }];
+    if (a.status === 'done') return [{ status: a.doneOn ? deadline(ctx.asOf, a.dueOn, a.doneOn) : 'met', dueOn: a.dueOn, label, evidence, ...(a.doneOn ? {} : { reason: 'Done; the date it was done is not recorded' }) }];
     if (a.status === 'not-done') return [{ status: 'missed', dueOn: a.dueOn, label, evidence, reason: 'Recorded as not done' }];
-    return [{ status: deadline(a.dueOn, null, ctx.asOf, plan ? planEnded(plan, ctx.asOf) : false), dueOn: a.dueOn, label, evidence }];
+    return [{ status: deadline(ctx.asOf, a.dueOn, null, plan ? planEnded(plan, ctx.asOf) : false), dueOn: a.dueOn, label, evidence }];
   });
 
 const rfiAnswered: Check = (ctx, key) =>
@@ -473,7 +512,7 @@ const rfiAnswered: Check = (ctx, key) =>
       const p = params(ctx, key, askedOn);
       if (!p) return notInForce('Request for information', askedOn, evidence);
       const dueOn = iso(e.data.dueOn) ?? e.dueOn ?? addWorkingDays(askedOn, num(p, 'workingDays', 10), ctx.closures);
-      return { status: deadline(dueOn, iso(e.data.answeredOn), ctx.asOf), dueOn, label: `Request for information asked ${askedOn}`, evidence };
+      return { status: deadline(ctx.asOf, dueOn, iso(e.data.answeredOn)), dueOn, label: `Request for information asked ${askedOn}`, evidence };
     });
 
 const repeatPlan: Check = (ctx, key) => {
@@ -485,7 +524,7 @@ const repeatPlan: Check = (ctx, key) => {
     const p = params(ctx, key, plan.endedOn!);
     if (!p) continue;
     const until = addMonths(plan.endedOn!, num(p, 'reReferralMonths', 12));
-    for (const r of ctx.facts.referrals.filter((x) => x.receivedOn > plan.endedOn! && x.receivedOn <= until && x.receivedOn <= ctx.asOf))
+    for (const r of ctx.facts.referrals.filter((x) => x.receivedOn > plan.endedOn! && x.receivedOn <= until && ctx.asOf.reached(x.receivedOn)))
       out.push({
         status: 'due',
         dueOn: r.receivedOn,
@@ -556,7 +595,17 @@ export function summarise(key: StandardKey, instances: Instance[]): StandardResu
  * A recorded exception for a standard on the child makes it 'excepted', with the exception's reason.
  */
 export function evaluate(facts: CaseFacts, rules: readonly RuleVersion[], asOf: string, closures: ReadonlySet<string> = new Set()): StandardResult[] {
-  const ctx: Ctx = { facts, rules, asOf, closures };
+  return assess(facts, rules, asOf, closures).results;
+}
+
+/**
+ * The results as `evaluate` gives them, and the last day they hold: with the same facts, rules and
+ * closure days, evaluating as at any day from `asOf` to `holdsUntil` gives the same results (null: any
+ * later day). The first day after it is when something falls due, goes overdue or comes into reach.
+ */
+export function assess(facts: CaseFacts, rules: readonly RuleVersion[], asOf: string, closures: ReadonlySet<string> = new Set()): { results: StandardResult[]; holdsUntil: string | null } {
+  const day = new AsOf(asOf);
+  const ctx: Ctx = { facts, rules, asOf: day, closures };
   const keys = new Set(rules.map((r) => r.key));
   const out: StandardResult[] = [];
   for (const [key, check] of Object.entries(CHECKS) as [StandardKey, Check][]) {
@@ -565,5 +614,5 @@ export function evaluate(facts: CaseFacts, rules: readonly RuleVersion[], asOf: 
     const exception = facts.exceptions.find((x) => x.standardKey === key);
     out.push(exception ? { ...result, status: 'excepted', reason: exception.reason, flagged: undefined } : result);
   }
-  return out.map((r) => (r.flagged === undefined ? (({ flagged: _f, ...rest }) => rest)(r) : r));
+  return { results: out.map((r) => (r.flagged === undefined ? (({ flagged: _f, ...rest }) => rest)(r) : r)), holdsUntil: day.holdsUntil() };
 }

@@ -102,3 +102,93 @@ describe('the batch recompute', () => {
     }
   });
 });
+
+describe('the nightly recompute of only the children whose results may have moved', () => {
+  const evaluations = async () => new Map((await database.db.selectFrom('standard_evaluations').select(['child_id', 'basis', 'holds_until']).where('partnership_id', '=', partnershipId).execute()).map((r) => [r.child_id, r]));
+
+  it('after a full recompute every child has a day its results hold until (or none), and nothing is due the same day', async () => {
+    await svc.recomputePartnership(partnershipId);
+    const ids = await repo.childIds(database.db, partnershipId);
+    const e = await evaluations();
+    expect([...e.keys()].sort()).toEqual([...ids].sort());
+    expect(new Set([...e.values()].map((r) => r.basis)).size).toBe(1);
+    expect([...e.values()].every((r) => r.holds_until === null || r.holds_until >= '2026-11-02')).toBe(true);
+    expect(await svc.recomputePartnership(partnershipId, { onlyDue: true })).toEqual({ children: 0 });
+  });
+
+  it.each([1, 9, 45, 400])('%s days on, evaluating only those whose day has passed stores what evaluating every child would', async (days) => {
+    const start = clock.now();
+    try {
+      clock.advance(days * 86_400_000);
+      const today = svc.today();
+      const due = [...(await evaluations()).values()].filter((r) => r.holds_until !== null && r.holds_until < today).length;
+      const ids = await repo.childIds(database.db, partnershipId);
+      expect(due).toBeGreaterThan(0);
+      if (days < 400) expect(due).toBeLessThan(ids.length);
+      expect(await svc.recomputePartnership(partnershipId, { onlyDue: true })).toEqual({ children: due });
+      const onlyDue = await stored();
+      await svc.recomputePartnership(partnershipId);
+      expect(onlyDue).toEqual(await stored());
+      expect(await svc.recomputePartnership(partnershipId, { onlyDue: true })).toEqual({ children: 0 });
+    } finally {
+      clock.set(start);
+      await svc.recomputePartnership(partnershipId);
+    }
+  });
+
+  it('evaluates every child again when the basis changes: a rule version, or an agency’s type', async () => {
+    const ids = await repo.childIds(database.db, partnershipId);
+    const agency = await database.db.selectFrom('agencies').select(['id', 'type']).where('partnership_id', '=', partnershipId).orderBy('id').executeTakeFirstOrThrow();
+    await database.db.updateTable('agencies').set({ type: agency.type === 'police' ? 'health' : 'police' }).where('id', '=', agency.id).execute();
+    expect(await svc.recomputePartnership(partnershipId, { onlyDue: true })).toEqual({ children: ids.length });
+    await database.db.updateTable('agencies').set({ type: agency.type }).where('id', '=', agency.id).execute();
+    expect(await svc.recomputePartnership(partnershipId, { onlyDue: true })).toEqual({ children: ids.length });
+
+    const rule = await database.db.selectFrom('standard_definitions').selectAll().where('partnership_id', '=', partnershipId).where('key', '=', 'core-group-interval').executeTakeFirstOrThrow();
+    await database.db
+      .insertInto('standard_definitions')
+      .values({ ...rule, id: undefined, effective_from: '2027-01-04', parameters: JSON.stringify({ weeks: 4 }) } as never)
+      .execute();
+    expect(await svc.recomputePartnership(partnershipId, { onlyDue: true })).toEqual({ children: ids.length });
+    expect(await svc.recomputePartnership(partnershipId, { onlyDue: true })).toEqual({ children: 0 });
+  });
+
+  it('evaluates every child of a partnership whose evaluations were forgotten (a recompute after an import failed)', async () => {
+    const ids = await repo.childIds(database.db, partnershipId);
+    await svc.forgetEvaluations(partnershipId);
+    expect(await svc.recomputePartnership(partnershipId, { onlyDue: true })).toEqual({ children: ids.length });
+  });
+
+  it('a child re-evaluated on a change gets the day its new results hold until', async () => {
+    const [id] = await repo.childIds(database.db, partnershipId);
+    await database.db.updateTable('standard_evaluations').set({ holds_until: '2000-01-01' }).where('child_id', '=', id!).execute();
+    await database.db.transaction().execute((trx) => svc.reevaluate(trx, id!));
+    const e = (await evaluations()).get(id!)!;
+    expect(e.holds_until === null || e.holds_until >= '2026-11-02').toBe(true);
+  });
+});
+
+describe('figures kept against the partnership’s records version', () => {
+  it('are worked out once until a child’s record or results change, by a change, a recompute or a trigger', async () => {
+    let computed = 0;
+    const figures = () => svc.kept(partnershipId, 'test-figures', async () => ++computed);
+    expect(await figures()).toBe(1);
+    expect(await figures()).toBe(1);
+    const [id] = await repo.childIds(database.db, partnershipId);
+    await database.db.transaction().execute((trx) => svc.reevaluate(trx, id!));
+    expect(await figures()).toBe(2);
+    expect(await figures()).toBe(2);
+    await svc.recomputePartnership(partnershipId, { batchSize: 1000 });
+    expect(await figures()).toBe(3);
+    // A lead practitioner moving agency changes results outside any child's record (migration 017's trigger)
+    const lead = await database.db.selectFrom('children').innerJoin('users', 'users.id', 'children.lead_user_id').select(['users.id', 'users.agency_id']).where('children.partnership_id', '=', partnershipId).executeTakeFirstOrThrow();
+    const other = await database.db.selectFrom('agencies').select('id').where('partnership_id', '=', partnershipId).where('id', '<>', lead.agency_id).executeTakeFirstOrThrow();
+    await database.db.updateTable('users').set({ agency_id: other.id }).where('id', '=', lead.id).execute();
+    expect(await figures()).toBe(4);
+    await database.db.updateTable('users').set({ agency_id: lead.agency_id }).where('id', '=', lead.id).execute();
+    // Moving back moves it on again; a nightly recompute with nothing to evaluate does not
+    await svc.recomputePartnership(partnershipId, { onlyDue: true });
+    expect(await figures()).toBe(5);
+    expect(await figures()).toBe(5);
+  });
+});

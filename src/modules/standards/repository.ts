@@ -8,6 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { londonDate } from '../../lib/working-days.js';
+import { lockChain } from '../access-log/repository.js';
 import type { Trx } from '../cases/record.js';
 import { DEFAULT_STANDARDS, DEFAULTS_EFFECTIVE_FROM } from './definitions.js';
 import type { CaseFacts, StandardResult } from './engine.js';
@@ -270,6 +271,11 @@ export async function closures(q: Q, partnershipId: string): Promise<Set<string>
   return new Set(Array.isArray(row?.closure_days) ? row.closure_days.filter((d): d is string => typeof d === 'string') : []);
 }
 
+/** Each of the partnership's agencies and its type, by id. */
+export async function agencyTypes(q: Q, partnershipId: string): Promise<[string, string][]> {
+  return (await q.selectFrom('agencies').select(['id', 'type']).where('partnership_id', '=', partnershipId).orderBy('id').execute()).map((r) => [r.id, r.type]);
+}
+
 export async function insertException(q: Q, v: { partnershipId: string; childId: string; key: string; reason: string; createdBy: string | null }) {
   return (
     await q
@@ -355,6 +361,61 @@ export async function replaceResultsMany(q: Q, partnershipId: string, results: R
     const own = rs.map((r) => r.key);
     await (own.length ? stale.where('child_id', '=', childId).where('standard_key', 'not in', own) : stale.where('child_id', '=', childId)).execute();
   }
+}
+
+/** Whether the child's stored evaluation holds until the same day on the same basis (so there is nothing to write). */
+export async function storedEvaluationIs(q: Q, childId: string, basis: string, holdsUntil: string | null): Promise<boolean> {
+  const row = await q.selectFrom('standard_evaluations').select(['basis', 'holds_until']).where('child_id', '=', childId).executeTakeFirst();
+  return row !== undefined && row.basis === basis && row.holds_until === holdsUntil;
+}
+
+/**
+ * Until when each of many children's results hold, on what basis (migration 018): one upsert, skipping the
+ * rows that are as they were (a child evaluated again before its day has passed gets the same day back).
+ */
+export async function writeEvaluations(q: Q, partnershipId: string, holds: ReadonlyMap<string, string | null>, basis: string, at: Date): Promise<void> {
+  if (!holds.size) return;
+  const doc = JSON.stringify([...holds].map(([child_id, holds_until]) => ({ child_id, holds_until })));
+  await sql`
+    insert into standard_evaluations (child_id, partnership_id, basis, holds_until, evaluated_at)
+    select x.child_id, ${partnershipId}::uuid, ${basis}, x.holds_until, ${at}::timestamptz
+    from jsonb_to_recordset(${doc}::jsonb) as x(child_id uuid, holds_until date)
+    join children c on c.id = x.child_id and c.partnership_id = ${partnershipId}::uuid
+    on conflict (child_id) do update set basis = excluded.basis, holds_until = excluded.holds_until, evaluated_at = excluded.evaluated_at
+    where (standard_evaluations.basis, standard_evaluations.holds_until) is distinct from (excluded.basis, excluded.holds_until)`.execute(q);
+}
+
+/**
+ * The children of a partnership whose results may have moved since they were stored: never evaluated,
+ * evaluated on another basis, or holding only until a day before `today`.
+ */
+export async function childIdsToEvaluate(q: Q, partnershipId: string, basis: string, today: string): Promise<string[]> {
+  const rows = await q
+    .selectFrom('children as c')
+    .leftJoin('standard_evaluations as e', 'e.child_id', 'c.id')
+    .select('c.id')
+    .where('c.partnership_id', '=', partnershipId)
+    .where((eb) => eb.or([eb('e.child_id', 'is', null), eb('e.basis', '<>', basis), eb('e.holds_until', '<', today)]))
+    .orderBy('c.id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Moves the partnership's records version on (migration 019), in the caller's transaction: the figures
+ * kept against the number it had are no longer read once it commits. Called late in a transaction that
+ * changed records or results, after the access-log chain's lock (lockChain), so that the row is locked only
+ * for the commit and always in the same order as the chain.
+ */
+export async function bumpRecordsVersion(q: Q, partnershipId: string): Promise<void> {
+  await lockChain(q, partnershipId);
+  await sql`insert into partnership_versions (partnership_id, records_version) values (${partnershipId}::uuid, 1)
+    on conflict (partnership_id) do update set records_version = partnership_versions.records_version + 1`.execute(q);
+}
+
+export async function recordsVersion(q: Q, partnershipId: string): Promise<number> {
+  const row = await q.selectFrom('partnership_versions').select('records_version').where('partnership_id', '=', partnershipId).executeTakeFirst();
+  return Number(row?.records_version ?? 0);
 }
 
 export async function childIds(q: Q, partnershipId: string): Promise<string[]> {

@@ -11,16 +11,18 @@
  * a manager sees their team's children; a QA lead or admin, who cannot open children's records,
  * gets the number of children behind a figure and no names.
  */
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../../db/database.js';
 import type { Actor } from '../../lib/actor.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
-import { londonDate } from '../../lib/working-days.js';
+import { Lru } from '../../lib/lru.js';
+import { bankHolidays, londonDate } from '../../lib/working-days.js';
 import type { ChildAccess } from '../cases/access.js';
 import { ensure } from '../cases/policy.js';
 import type { ChildRecords, Trx } from '../cases/record.js';
 import { type Severity, type StandardKey, STANDARD_KEYS } from './definitions.js';
-import { evaluate, type RuleVersion, type StandardResult, type Status, STATUSES } from './engine.js';
+import { assess, ENGINE_VERSION, type RuleVersion, type StandardResult, type Status, STATUSES } from './engine.js';
 import * as repo from './repository.js';
 
 type Q = Db | Trx;
@@ -36,6 +38,13 @@ export interface RecomputeOptions {
   inFlight?: number;
   /** After each batch, a pause of this many times as long as the batch took (default 0: none). */
   rest?: number;
+  /**
+   * Only the children whose results may have moved since they were stored (`childIdsToEvaluate`): the day
+   * they held until has passed, or they were worked out on another basis (the engine, the rule versions,
+   * the closure days or the bank holidays have changed since), or they never were. Every other child's
+   * results are what evaluating it again would give. Default: every child.
+   */
+  onlyDue?: boolean;
   timings?: RecomputeTimings;
 }
 
@@ -44,7 +53,7 @@ export interface RecomputeOptions {
  * followed by a pause as long as itself, so that the job takes at most about half of a core and of the
  * database from the pages being served. It takes about twice as long as it could; it is nightly.
  */
-export const NIGHTLY_RECOMPUTE: RecomputeOptions = { inFlight: 1, rest: 1 };
+export const NIGHTLY_RECOMPUTE: RecomputeOptions = { inFlight: 1, rest: 1, onlyDue: true };
 
 /** Where a recompute's time went, summed over its batches (with more than one in flight these can add up to more than the wall time). */
 export interface RecomputeTimings {
@@ -97,6 +106,28 @@ function toRules(rows: repo.DefinitionRow[]): RuleVersion[] {
   return rows.map((r) => ({ key: r.key, effectiveFrom: r.effective_from, parameters: (r.parameters ?? {}) as Record<string, unknown> }));
 }
 
+/** The bank holidays of every year a plan evaluated now can reach, in one string (worked out once). */
+let holidays: string | undefined;
+const HOLIDAY_YEARS = { from: 2000, to: 2050 };
+
+/**
+ * What a child's results were worked out on besides its own facts: the engine's version, the partnership's
+ * rule versions and closure days, the bank holidays, and the types of the partnership's agencies (a
+ * strategy discussion's attendance is checked by agency type). Stored with each child's evaluation
+ * (migration 018); when it changes, every child of the partnership is evaluated again the next night.
+ */
+export function basisOf(rules: readonly RuleVersion[], closures: ReadonlySet<string>, agencyTypes: readonly (readonly [string, string])[]): string {
+  if (holidays === undefined) {
+    const days: string[] = [];
+    for (let y = HOLIDAY_YEARS.from; y <= HOLIDAY_YEARS.to; y++) days.push(...bankHolidays(y));
+    holidays = days.sort().join(',');
+  }
+  const sorted = [...rules].sort((a, b) => a.key.localeCompare(b.key) || a.effectiveFrom.localeCompare(b.effectiveFrom));
+  return createHash('sha256')
+    .update(JSON.stringify({ engine: ENGINE_VERSION, rules: sorted.map((r) => [r.key, r.effectiveFrom, r.parameters]), closures: [...closures].sort(), holidays, agencyTypes }))
+    .digest('base64url');
+}
+
 /** The version of each standard in force on a date (for names and descriptions), in the order of the defaults. */
 function currentDefinitions(rows: repo.DefinitionRow[], on: string): Definition[] {
   const out: Definition[] = [];
@@ -129,7 +160,11 @@ function toDefinition(v: repo.DefinitionRow): Definition {
   return { key: v.key as StandardKey, name: v.name, checks: v.checks, kind: v.kind, source: v.source, citation: v.citation, severity: v.severity, effectiveFrom: v.effective_from, parameters: (v.parameters ?? {}) as Record<string, unknown> };
 }
 
+/** Sets of figures kept (StandardsService.kept): a partnership's dashboards by area, team and agency, for each team, and more. */
+const KEPT_FIGURES = 500;
+
 export class StandardsService {
+  private readonly figures = new Lru<string, unknown>(KEPT_FIGURES);
   constructor(private readonly records: ChildRecords) {}
 
   get db(): Db {
@@ -147,24 +182,45 @@ export class StandardsService {
 
   private async rules(q: Q, partnershipId: string) {
     const rows = await repo.definitionsWithDefaults(q, partnershipId);
-    return { rows, rules: toRules(rows), closures: await repo.closures(q, partnershipId) };
+    const rules = toRules(rows);
+    const closures = await repo.closures(q, partnershipId);
+    return { rows, rules, closures, basis: basisOf(rules, closures, await repo.agencyTypes(q, partnershipId)) };
   }
 
-  private async evaluateAndStore(q: Q, partnershipId: string, childId: string, ctx?: { rules: RuleVersion[]; closures: Set<string> }): Promise<StandardResult[]> {
-    const { rules, closures } = ctx ?? (await this.rules(q, partnershipId));
+  private async evaluateAndStore(q: Q, partnershipId: string, childId: string): Promise<StandardResult[]> {
+    const { rules, closures, basis } = await this.rules(q, partnershipId);
     const facts = await repo.loadFacts(q, partnershipId, childId);
-    const results = evaluate(facts, rules, this.today(), closures);
-    await this.store(q, partnershipId, childId, results);
-    return results;
+    const assessed = assess(facts, rules, this.today(), closures);
+    await this.store(q, partnershipId, childId, assessed, basis);
+    return assessed.results;
   }
 
   /**
-   * Stores a child's results, writing only when they differ from what is stored (most views and many changes
-   * leave them as they were). The upsert would skip equal rows too, but it would still lock them: reading
-   * first lets two people viewing the same child not wait for each other.
+   * Stores a child's results and until when they hold, writing only what differs from what is stored (most
+   * views and many changes leave them as they were). The upserts would skip equal rows too, but they would
+   * still lock them: reading first lets two people viewing the same child not wait for each other.
    */
-  private async store(q: Q, partnershipId: string, childId: string, results: StandardResult[]): Promise<void> {
-    if (!(await repo.storedResultsAre(q, partnershipId, childId, results))) await repo.replaceResultsMany(q, partnershipId, new Map([[childId, results]]), this.records.clock.now());
+  private async store(q: Q, partnershipId: string, childId: string, assessed: { results: StandardResult[]; holdsUntil: string | null }, basis: string): Promise<{ changed: boolean }> {
+    const at = this.records.clock.now();
+    const changed = !(await repo.storedResultsAre(q, partnershipId, childId, assessed.results));
+    if (changed) await repo.replaceResultsMany(q, partnershipId, new Map([[childId, assessed.results]]), at);
+    if (!(await repo.storedEvaluationIs(q, childId, basis, assessed.holdsUntil))) await repo.writeEvaluations(q, partnershipId, new Map([[childId, assessed.holdsUntil]]), basis, at);
+    return { changed };
+  }
+
+  /**
+   * Figures worked out from many children's records or results (the dashboards' counts), kept until any
+   * of the partnership's children's records or results change (the records version, migration 019): the
+   * version is read first, so figures read after it are at least as new as it says.
+   */
+  async kept<T>(partnershipId: string, what: string, compute: () => Promise<T>): Promise<T> {
+    const version = await repo.recordsVersion(this.db, partnershipId);
+    const key = `${partnershipId}|${version}|${what}`;
+    const hit = this.figures.get(key) as T | undefined;
+    if (hit !== undefined) return hit;
+    const value = await compute();
+    this.figures.set(key, value);
+    return value;
   }
 
   /** The partnership's rule versions and closure days, for evaluating facts as at other dates (the month-by-month figures). */
@@ -175,10 +231,12 @@ export class StandardsService {
     });
   }
 
-  /** The afterChange hook: re-evaluates a child inside the transaction that changed its record. */
+  /** The afterChange hook: re-evaluates a child inside the transaction that changed its record (which moves the records version on). */
   async reevaluate(trx: Trx, childId: string): Promise<void> {
     const partnershipId = await repo.partnershipOfChild(trx, childId);
-    if (partnershipId) await this.evaluateAndStore(trx, partnershipId, childId);
+    if (!partnershipId) return;
+    await this.evaluateAndStore(trx, partnershipId, childId);
+    await repo.bumpRecordsVersion(trx, partnershipId);
   }
 
   /**
@@ -190,14 +248,11 @@ export class StandardsService {
    * job, imports and rule changes run in the server). `timings` (optional) gathers where the time went.
    */
   async recomputePartnership(partnershipId: string, opts: RecomputeOptions = {}): Promise<{ children: number }> {
-    const ctx = await this.db.transaction().execute(async (trx) => {
-      const r = await this.rules(trx, partnershipId);
-      return { rules: r.rules, closures: r.closures };
-    });
-    const ids = await repo.childIds(this.db, partnershipId);
+    const ctx = await this.db.transaction().execute((trx) => this.rules(trx, partnershipId));
+    const today = this.today();
+    const ids = opts.onlyDue ? await repo.childIdsToEvaluate(this.db, partnershipId, ctx.basis, today) : await repo.childIds(this.db, partnershipId);
     const size = opts.batchSize ?? RECOMPUTE_BATCH;
     const t = opts.timings;
-    const today = this.today();
     const batches: string[][] = [];
     for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
     let next = 0;
@@ -211,15 +266,21 @@ export class StandardsService {
           if (t) t.loadMs += performance.now() - t0;
           t0 = performance.now();
           const results = new Map<string, StandardResult[]>();
+          const holds = new Map<string, string | null>();
           let n = 0;
           for (const [id, f] of facts) {
-            results.set(id, evaluate(f, ctx.rules, today, ctx.closures));
+            const assessed = assess(f, ctx.rules, today, ctx.closures);
+            results.set(id, assessed.results);
+            holds.set(id, assessed.holdsUntil);
             // A few children at a time, so that requests served by the same process are not held up behind a whole batch
             if (++n % EVALUATE_SLICE === 0) await new Promise((r) => setImmediate(r));
           }
           if (t) t.evaluateMs += performance.now() - t0;
           t0 = performance.now();
-          await repo.replaceResultsMany(trx, partnershipId, results, this.records.clock.now());
+          const at = this.records.clock.now();
+          await repo.replaceResultsMany(trx, partnershipId, results, at);
+          await repo.writeEvaluations(trx, partnershipId, holds, ctx.basis, at);
+          await repo.bumpRecordsVersion(trx, partnershipId);
           if (t) t.writeMs += performance.now() - t0;
         });
         if (opts.rest) await new Promise((r) => setTimeout(r, opts.rest! * (performance.now() - started)));
@@ -229,11 +290,27 @@ export class StandardsService {
     return { children: ids.length };
   }
 
-  /** Every partnership's children (the nightly job). */
+  /**
+   * Forgets until when the partnership's children's results hold, so that the next nightly recompute
+   * evaluates every one of them (when a recompute that should have followed a change could not run).
+   */
+  async forgetEvaluations(partnershipId: string): Promise<void> {
+    await this.db.deleteFrom('standard_evaluations').where('partnership_id', '=', partnershipId).execute();
+  }
+
+  /**
+   * Every partnership's children (the nightly job). With `inFlight` above one, as many partnerships are
+   * recomputed at once, each a batch at a time: the same work in flight as within one partnership, and it
+   * keeps both busy when most partnerships have only a batch to do (the nightly job's `onlyDue`).
+   */
   async recomputeAll(opts: RecomputeOptions = {}): Promise<{ partnerships: number; children: number }> {
-    const ps = await this.db.selectFrom('partnerships').select('id').execute();
+    const ps = await this.db.selectFrom('partnerships').select('id').orderBy('id').execute();
     let children = 0;
-    for (const p of ps) children += (await this.recomputePartnership(p.id, opts)).children;
+    let next = 0;
+    const worker = async () => {
+      while (next < ps.length) children += (await this.recomputePartnership(ps[next++]!.id, { ...opts, inFlight: 1 })).children;
+    };
+    await Promise.all(Array.from({ length: Math.max(1, opts.inFlight ?? 1) }, worker));
     return { partnerships: ps.length, children };
   }
 
@@ -243,10 +320,11 @@ export class StandardsService {
       // Written at the end, after the results: the lock order of every child-record transaction (see ChildRecords)
       await s.log({ action: 'view', recordType: 'standards', recordId: childId });
       const partnershipId = s.access.child.partnership_id;
-      const { rows, rules, closures } = await this.rules(s.trx, partnershipId);
+      const { rows, rules, closures, basis } = await this.rules(s.trx, partnershipId);
       const facts = await repo.loadFacts(s.trx, partnershipId, childId);
-      const results = evaluate(facts, rules, s.today, closures);
-      await this.store(s.trx, partnershipId, childId, results);
+      const assessed = assess(facts, rules, s.today, closures);
+      const results = assessed.results;
+      if ((await this.store(s.trx, partnershipId, childId, assessed, basis)).changed) await repo.bumpRecordsVersion(s.trx, partnershipId);
       const definitions = currentDefinitions(rows, s.today);
       return {
         child: s.access.child,
