@@ -105,10 +105,7 @@ export async function buildApp({ config, database, clock, version = '0.1.0' }: A
   const casework = new CaseworkService(records);
   // An import commits first; the partnership's standards are then recomputed (a failure there is logged, the import
   // stands, and the next nightly recompute evaluates every child of the partnership)
-  const imports = new ImportsService(db, clock, accessLog, (pid) => standards.recomputePartnership(pid).catch(async (err: unknown) => {
-    app.log.error({ err }, 'recomputing standards after an import failed');
-    await standards.forgetEvaluations(pid).catch(() => undefined);
-  }));
+  const imports = new ImportsService(db, clock, accessLog, (pid) => standards.recomputeAfterBulkChange(pid).catch((err: unknown) => app.log.error({ err }, 'recomputing standards after an import failed')));
   const notifications = new NotificationsService(db, clock);
   const audits = new AuditsService(db, clock, accessLog);
   const auditConduct = new AuditConduct(db, clock, accessLog, audits);

@@ -24,9 +24,9 @@ function importsService(ctx: CliContext): ImportsService {
   const standards = new StandardsService(new ChildRecords(ctx.db, ctx.clock, ctx.accessLog));
   return new ImportsService(ctx.db, ctx.clock, ctx.accessLog, async (pid) => {
     try {
-      await standards.recomputePartnership(pid, { inFlight: 2 });
+      await standards.recomputeAfterBulkChange(pid, { inFlight: 2 });
     } catch (err) {
-      process.stderr.write(`The import is saved, but recomputing the practice standards failed (run npx assure standards recompute): ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`The import is saved, but recomputing the practice standards failed (run npx assure standards recompute, or the nightly job will): ${err instanceof Error ? err.message : String(err)}\n`);
     }
   });
 }

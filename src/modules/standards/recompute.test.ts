@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freshDatabase } from '../../../test/support/database.js';
 import type { DatabaseHandle } from '../../db/database.js';
 import { seedDemo } from '../../demo/seed.js';
@@ -153,9 +153,11 @@ describe('the nightly recompute of only the children whose results may have move
     expect(await svc.recomputePartnership(partnershipId, { onlyDue: true })).toEqual({ children: 0 });
   });
 
-  it('evaluates every child of a partnership whose evaluations were forgotten (a recompute after an import failed)', async () => {
+  it('evaluates every child of the partnership when the recompute after an import failed', async () => {
     const ids = await repo.childIds(database.db, partnershipId);
-    await svc.forgetEvaluations(partnershipId);
+    const failing = vi.spyOn(svc, 'recomputePartnership').mockRejectedValueOnce(new Error('the database went away'));
+    await expect(svc.recomputeAfterBulkChange(partnershipId)).rejects.toThrow('the database went away');
+    failing.mockRestore();
     expect(await svc.recomputePartnership(partnershipId, { onlyDue: true })).toEqual({ children: ids.length });
   });
 

@@ -251,7 +251,7 @@ export class StandardsService {
     const ctx = await this.db.transaction().execute((trx) => this.rules(trx, partnershipId));
     const today = this.today();
     const ids = opts.onlyDue ? await repo.childIdsToEvaluate(this.db, partnershipId, ctx.basis, today) : await repo.childIds(this.db, partnershipId);
-    const size = opts.batchSize ?? RECOMPUTE_BATCH;
+    const size = Math.max(1, opts.batchSize ?? RECOMPUTE_BATCH);
     const t = opts.timings;
     const batches: string[][] = [];
     for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
@@ -291,9 +291,21 @@ export class StandardsService {
   }
 
   /**
-   * Forgets until when the partnership's children's results hold, so that the next nightly recompute
-   * evaluates every one of them (when a recompute that should have followed a change could not run).
+   * After many children's records changed outside their change hook (an import, once it has committed):
+   * every child of the partnership evaluated again. Should that fail, until when the partnership's
+   * results hold is forgotten, so that the next nightly recompute evaluates every child; the error is
+   * passed on.
    */
+  async recomputeAfterBulkChange(partnershipId: string, opts: RecomputeOptions = {}): Promise<void> {
+    try {
+      await this.recomputePartnership(partnershipId, opts);
+    } catch (err) {
+      await this.forgetEvaluations(partnershipId).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Forgets until when the partnership's children's results hold: the next nightly recompute evaluates every one of them. */
   async forgetEvaluations(partnershipId: string): Promise<void> {
     await this.db.deleteFrom('standard_evaluations').where('partnership_id', '=', partnershipId).execute();
   }
