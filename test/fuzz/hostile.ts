@@ -31,10 +31,12 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 /**
  * Tables a page or API read writes by design, so a rejected request that re-renders a child's page may change
  * them: a child's practice-standards results are re-evaluated and stored when shown, and a partnership's
- * default standards and the built-in audit tools are stored at first use. They are derived from the record
- * or the code, never the request's input.
+ * default standards and the built-in audit tools are stored at first use. With a child's results go the day
+ * until which they hold (standard_evaluations) and the partnership's records version that the dashboards'
+ * kept counts are checked against (partnership_versions). They are derived from the record or the code,
+ * never the request's input.
  */
-export const WRITTEN_BY_READS = ['standard_results', 'standard_definitions', 'audit_tools'] as const;
+export const WRITTEN_BY_READS = ['standard_results', 'standard_evaluations', 'partnership_versions', 'standard_definitions', 'audit_tools'] as const;
 
 /** Every table but those a request may write to whatever its outcome (sessions, throttles, the access log…). */
 export async function tablesToWatch(db: Db, ignored: Set<string>): Promise<string[]> {
