@@ -18,8 +18,10 @@
  *    p95 against 50 ms idle, and under recompute against 2x idle.
  * On the embedded database (PGlite, in memory) it generates the largest partnership only, at national
  * size whatever BENCH_SCALE says, recomputes it, and times its dashboard (StandardsBreakdown.dashboard by
- * area, the /standards page's figures) against a hand-written SQL query computing the same figures: p95
- * against 150 ms, and the ratio against 1.5. The figures must be equal, or the benchmark fails.
+ * area, the /standards page's figures) as worked out after any change (nothing kept) against a hand-written
+ * SQL query computing the same figures: p95 against 150 ms, and the ratio against 1.5; and as served while
+ * nothing has changed (the figures kept against the records version). The figures must be equal, or the
+ * benchmark fails.
  */
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
@@ -157,16 +159,22 @@ async function embeddedFigures(today: string): Promise<Figure[]> {
       where (r.area_id, r.team_id, r.agency_id) is distinct from (c.area_id, c.team_id, u.agency_id)`.execute(db);
     if (astray.rows[0]!.n) throw new Error(`${astray.rows[0]!.n} stored results carry groups that are not their child's`);
     assertSame(d, await handDashboard(db, g.largest, today));
-    const service = await times(DASHBOARD_RUNS, () => breakdown.dashboard(qa, 'area').then(() => undefined));
+    // Worked out: as after any change to the partnership's records, when the figures kept against the
+    // records version are no longer read (a new service each time keeps nothing). This is the figure held
+    // against the hand-written query, which does the same work.
+    const workedOut = await times(DASHBOARD_RUNS, () => new StandardsBreakdown(standardsOf(db)).dashboard(qa, 'area').then(() => undefined));
+    // Kept: as while nothing has changed since the figures were worked out (the same service, warm)
+    const kept = await times(DASHBOARD_RUNS, () => breakdown.dashboard(qa, 'area').then(() => undefined));
     const hand = await times(DASHBOARD_RUNS, () => handDashboard(db, g.largest, today).then(() => undefined));
     const results = Number((await sql<{ n: number }>`select count(*)::int as n from standard_results`.execute(db)).rows[0]!.n);
-    log(`embedded: dashboard p50 ${percentile(service, 50).toFixed(1)} ms, hand-written query p50 ${percentile(hand, 50).toFixed(1)} ms over ${fmt(results)} results`);
+    log(`embedded: dashboard p50 ${percentile(workedOut, 50).toFixed(1)} ms worked out, ${percentile(kept, 50).toFixed(1)} ms kept; hand-written query p50 ${percentile(hand, 50).toFixed(1)} ms over ${fmt(results)} results`);
     const who = `largest partnership, ${fmt(children)} children`;
     return [
       { name: `embedded: recompute of the ${who}`, value: recomputeS, unit: 's', limit: share(EMBEDDED_PLANS) },
-      { name: `embedded: dashboard of the ${who}, p95`, value: percentile(service, 95), unit: 'ms', limit: 150 },
+      { name: `embedded: dashboard of the ${who}, worked out, p95`, value: percentile(workedOut, 95), unit: 'ms', limit: 150 },
+      { name: 'embedded: the same dashboard, figures kept, p95', value: percentile(kept, 95), unit: 'ms', limit: 150 },
       { name: 'embedded: hand-written SQL for the same figures, p95', value: percentile(hand, 95), unit: 'ms', limit: 150 },
-      { name: 'embedded: dashboard p95 / hand-written SQL p95', value: percentile(service, 95) / percentile(hand, 95), unit: 'x', limit: 1.5 },
+      { name: 'embedded: dashboard worked out p95 / hand-written SQL p95', value: percentile(workedOut, 95) / percentile(hand, 95), unit: 'x', limit: 1.5 },
     ];
   } finally {
     await database.close();

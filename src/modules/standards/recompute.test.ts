@@ -161,6 +161,29 @@ describe('the nightly recompute of only the children whose results may have move
     expect(await svc.recomputePartnership(partnershipId, { onlyDue: true })).toEqual({ children: ids.length });
   });
 
+  it('counts every partnership’s children when several partnerships are recomputed at once', async () => {
+    const extra = await database.db
+      .insertInto('partnerships')
+      .values(['991', '992', '993'].map((code) => ({ code, name: `Partnership ${code}`, updated_at: clock.now() })))
+      .returning('id')
+      .execute();
+    const all = await database.db.selectFrom('partnerships').select('id').orderBy('id').execute();
+    // Each partnership finishes at another time, so that the two in flight end out of step
+    const sizes = new Map(all.map((p, i) => [p.id, 10 + i]));
+    const spy = vi.spyOn(svc, 'recomputePartnership').mockImplementation(async (id) => {
+      await new Promise((r) => setTimeout(r, 5 * (sizes.get(id)! % 3)));
+      return { children: sizes.get(id)! };
+    });
+    try {
+      const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+      expect(await svc.recomputeAll({ inFlight: 2 })).toEqual({ partnerships: all.length, children: total });
+      expect(spy).toHaveBeenCalledTimes(all.length);
+    } finally {
+      spy.mockRestore();
+      await database.db.deleteFrom('partnerships').where('id', 'in', extra.map((p) => p.id)).execute();
+    }
+  });
+
   it('a child re-evaluated on a change gets the day its new results hold until', async () => {
     const [id] = await repo.childIds(database.db, partnershipId);
     await database.db.updateTable('standard_evaluations').set({ holds_until: '2000-01-01' }).where('child_id', '=', id!).execute();
@@ -192,5 +215,8 @@ describe('figures kept against the partnership’s records version', () => {
     await svc.recomputePartnership(partnershipId, { onlyDue: true });
     expect(await figures()).toBe(5);
     expect(await figures()).toBe(5);
+    // Records changed by an import whose recompute failed: the evaluations are forgotten and the figures too
+    await svc.forgetEvaluations(partnershipId);
+    expect(await figures()).toBe(6);
   });
 });

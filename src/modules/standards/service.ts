@@ -307,7 +307,11 @@ export class StandardsService {
 
   /** Forgets until when the partnership's children's results hold: the next nightly recompute evaluates every one of them. */
   async forgetEvaluations(partnershipId: string): Promise<void> {
-    await this.db.deleteFrom('standard_evaluations').where('partnership_id', '=', partnershipId).execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('standard_evaluations').where('partnership_id', '=', partnershipId).execute();
+      // The records changed without a recompute: figures kept against the old version are not read again
+      await repo.bumpRecordsVersion(trx, partnershipId);
+    });
   }
 
   /**
@@ -320,7 +324,11 @@ export class StandardsService {
     let children = 0;
     let next = 0;
     const worker = async () => {
-      while (next < ps.length) children += (await this.recomputePartnership(ps[next++]!.id, { ...opts, inFlight: 1 })).children;
+      while (next < ps.length) {
+        // Awaited before adding: `children += await …` would add to the count as it was before the wait
+        const done = await this.recomputePartnership(ps[next++]!.id, { ...opts, inFlight: 1 });
+        children += done.children;
+      }
     };
     await Promise.all(Array.from({ length: Math.max(1, opts.inFlight ?? 1) }, worker));
     return { partnerships: ps.length, children };
