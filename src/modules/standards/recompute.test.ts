@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { generate } from '../../../bench/scale/generate.js';
 import { freshDatabase } from '../../../test/support/database.js';
 import type { DatabaseHandle } from '../../db/database.js';
 import { seedDemo } from '../../demo/seed.js';
@@ -80,7 +81,7 @@ describe('the batch recompute', () => {
   it('removes the stored results of a child given fewer standards than the others in its batch, and of one given none', async () => {
     const [a, b, c] = await repo.childIds(database.db, partnershipId);
     const rules = (await svc.ruleContext(partnershipId)).rules;
-    const facts = await repo.loadFactsMany(database.db, partnershipId, [a!, b!, c!]);
+    const facts = await repo.loadFactsMany(database.db, [partnershipId], [a!, b!, c!]);
     const full = evaluate(facts.get(a!)!, rules, '2026-11-02');
     const fewer = evaluate(facts.get(b!)!, rules, '2026-11-02').slice(0, 3);
     await repo.replaceResultsMany(database.db, partnershipId, new Map([[a!, full], [b!, fewer], [c!, []]]), clock.now());
@@ -93,7 +94,7 @@ describe('the batch recompute', () => {
 
   it('gives one child the same facts alone as in a batch of many', async () => {
     const ids = await repo.childIds(database.db, partnershipId);
-    const many = await repo.loadFactsMany(database.db, partnershipId, ids);
+    const many = await repo.loadFactsMany(database.db, [partnershipId], ids);
     const rules = (await svc.ruleContext(partnershipId)).rules;
     for (const id of ids.slice(0, 20)) {
       const alone = await repo.loadFacts(database.db, partnershipId, id);
@@ -161,29 +162,6 @@ describe('the nightly recompute of only the children whose results may have move
     expect(await svc.recomputePartnership(partnershipId, { onlyDue: true })).toEqual({ children: ids.length });
   });
 
-  it('counts every partnership’s children when several partnerships are recomputed at once', async () => {
-    const extra = await database.db
-      .insertInto('partnerships')
-      .values(['991', '992', '993'].map((code) => ({ code, name: `Partnership ${code}`, updated_at: clock.now() })))
-      .returning('id')
-      .execute();
-    const all = await database.db.selectFrom('partnerships').select('id').orderBy('id').execute();
-    // Each partnership finishes at another time, so that the two in flight end out of step
-    const sizes = new Map(all.map((p, i) => [p.id, 10 + i]));
-    const spy = vi.spyOn(svc, 'recomputePartnership').mockImplementation(async (id) => {
-      await new Promise((r) => setTimeout(r, 5 * (sizes.get(id)! % 3)));
-      return { children: sizes.get(id)! };
-    });
-    try {
-      const total = [...sizes.values()].reduce((a, b) => a + b, 0);
-      expect(await svc.recomputeAll({ inFlight: 2 })).toEqual({ partnerships: all.length, children: total });
-      expect(spy).toHaveBeenCalledTimes(all.length);
-    } finally {
-      spy.mockRestore();
-      await database.db.deleteFrom('partnerships').where('id', 'in', extra.map((p) => p.id)).execute();
-    }
-  });
-
   it('a child re-evaluated on a change gets the day its new results hold until', async () => {
     const [id] = await repo.childIds(database.db, partnershipId);
     await database.db.updateTable('standard_evaluations').set({ holds_until: '2000-01-01' }).where('child_id', '=', id!).execute();
@@ -218,5 +196,35 @@ describe('figures kept against the partnership’s records version', () => {
     // Records changed by an import whose recompute failed: the evaluations are forgotten and the figures too
     await svc.forgetEvaluations(partnershipId);
     expect(await figures()).toBe(6);
+  });
+});
+
+describe('a recompute of every partnership', () => {
+  it('evaluates children of several partnerships in batches that reach across them, storing what evaluating each child alone stores', async () => {
+    // Three more partnerships, of the benchmark's synthetic records
+    await generate(database.db, [11, 4, 9], '2026-11-02', 'T');
+    const everyResult = async () =>
+      (await database.db.selectFrom('standard_results').select(['partnership_id', 'child_id', 'standard_key', 'status', 'due_on', 'flagged', 'reason', 'evidence', 'area_id', 'team_id', 'agency_id']).orderBy('child_id').orderBy('standard_key').execute()).map((r) => ({ ...r }));
+    const children = await database.db.selectFrom('children').select('id').orderBy('id').execute();
+    const partnerships = await database.db.selectFrom('partnerships').select('id').execute();
+    expect(partnerships.length).toBe(4);
+    await database.db.deleteFrom('standard_results').execute();
+    for (const c of children) await database.db.transaction().execute((trx) => svc.reevaluate(trx, c.id));
+    const oneByOne = await everyResult();
+    expect(new Set(oneByOne.map((r) => r.partnership_id)).size).toBe(4);
+
+    for (const [batchSize, inFlight] of [[5, 1], [5, 2], [250, 2]] as const) {
+      await database.db.deleteFrom('standard_results').execute();
+      await database.db.deleteFrom('standard_evaluations').execute();
+      const versions = await database.db.selectFrom('partnership_versions').select(['partnership_id', 'records_version']).execute();
+      expect(await svc.recomputeAll({ batchSize, inFlight })).toEqual({ partnerships: 4, children: children.length });
+      expect(await everyResult()).toEqual(oneByOne);
+      // Every partnership's evaluations are stored, and its records version moved on
+      expect((await database.db.selectFrom('standard_evaluations').select('child_id').execute()).length).toBe(children.length);
+      const after = new Map((await database.db.selectFrom('partnership_versions').select(['partnership_id', 'records_version']).execute()).map((v) => [v.partnership_id, Number(v.records_version)]));
+      for (const p of partnerships) expect(after.get(p.id)).toBeGreaterThan(Number(versions.find((v) => v.partnership_id === p.id)?.records_version ?? 0));
+    }
+    // Nothing left to evaluate the same day; the next day's are only some of them
+    expect(await svc.recomputeAll({ onlyDue: true, batchSize: 5, inFlight: 2 })).toEqual({ partnerships: 4, children: 0 });
   });
 });

@@ -19,7 +19,7 @@ const dateOf = (v: Date | string | null | undefined): string | null => (v == nul
 
 /** Everything the engine needs to know about one child. */
 export async function loadFacts(q: Q, partnershipId: string, childId: string): Promise<CaseFacts> {
-  return (await loadFactsMany(q, partnershipId, [childId])).get(childId)!;
+  return (await loadFactsMany(q, [partnershipId], [childId])).get(childId)!;
 }
 
 const groupBy = <T, K>(rows: T[], key: (r: T) => K): Map<K, T[]> => {
@@ -34,48 +34,49 @@ const groupBy = <T, K>(rows: T[], key: (r: T) => K): Map<K, T[]> => {
 };
 
 /**
- * Everything the engine needs to know about each of many children of one partnership, in the same
+ * Everything the engine needs to know about each of many children of the partnerships named, in the same
  * fourteen queries whatever their number (callers send a few hundred at a time). One child's facts
  * (loadFacts) come from here too, so a child evaluated alone and in a batch is given the same facts,
  * rows in the same order (by id).
  */
-export async function loadFactsMany(q: Q, partnershipId: string, childIds: readonly string[]): Promise<Map<string, CaseFacts>> {
+export async function loadFactsMany(q: Q, partnershipIds: readonly string[], childIds: readonly string[]): Promise<Map<string, CaseFacts>> {
   const out = new Map<string, CaseFacts>();
   if (!childIds.length) return out;
   const ids = [...childIds];
+  const partnerships = [...new Set(partnershipIds)];
   const [referrals, sds, participants, s47s, conferences, invitees, plans, meetings, attendance, actions, escalations, events, entries, exceptions] = await Promise.all([
-    q.selectFrom('referrals').select(['id', 'child_id', 'received_on']).where('partnership_id', '=', partnershipId).where('child_id', 'in', ids).orderBy('id').execute(),
-    q.selectFrom('strategy_discussions').select(['id', 'child_id', 'held_on', 'outcome']).where('partnership_id', '=', partnershipId).where('child_id', 'in', ids).orderBy('id').execute(),
+    q.selectFrom('referrals').select(['id', 'child_id', 'received_on']).where('partnership_id', 'in', partnerships).where('child_id', 'in', ids).orderBy('id').execute(),
+    q.selectFrom('strategy_discussions').select(['id', 'child_id', 'held_on', 'outcome']).where('partnership_id', 'in', partnerships).where('child_id', 'in', ids).orderBy('id').execute(),
     q
       .selectFrom('strategy_participants as p')
       .innerJoin('strategy_discussions as s', 's.id', 'p.strategy_discussion_id')
       .innerJoin('agencies as a', 'a.id', 'p.agency_id')
       .select(['p.strategy_discussion_id', 'a.type'])
-      .where('s.partnership_id', '=', partnershipId)
+      .where('s.partnership_id', 'in', partnerships)
       .where('s.child_id', 'in', ids)
       .orderBy('p.id')
       .execute(),
-    q.selectFrom('s47_enquiries').select(['id', 'child_id', 'strategy_discussion_id', 'started_on', 'outcome', 'concluded_on']).where('partnership_id', '=', partnershipId).where('child_id', 'in', ids).orderBy('id').execute(),
-    q.selectFrom('conferences').select(['id', 'child_id', 'kind', 's47_id', 'plan_id', 'scheduled_on', 'held_on', 'status', 'cin_plan']).where('partnership_id', '=', partnershipId).where('child_id', 'in', ids).orderBy('id').execute(),
+    q.selectFrom('s47_enquiries').select(['id', 'child_id', 'strategy_discussion_id', 'started_on', 'outcome', 'concluded_on']).where('partnership_id', 'in', partnerships).where('child_id', 'in', ids).orderBy('id').execute(),
+    q.selectFrom('conferences').select(['id', 'child_id', 'kind', 's47_id', 'plan_id', 'scheduled_on', 'held_on', 'status', 'cin_plan']).where('partnership_id', 'in', partnerships).where('child_id', 'in', ids).orderBy('id').execute(),
     q
       .selectFrom('conference_invitees as i')
       .innerJoin('conferences as c', 'c.id', 'i.conference_id')
       .select(['i.conference_id', 'i.name', 'i.is_parent', 'i.attendance', 'i.report_received'])
-      .where('c.partnership_id', '=', partnershipId)
+      .where('c.partnership_id', 'in', partnerships)
       .where('c.child_id', 'in', ids)
       .orderBy('i.id')
       .execute(),
     q
       .selectFrom('cp_plans')
       .select(['id', 'child_id', 'started_on', 'ended_on', 'previous_plans', 'cin_plan', 'no_cin_plan_reason', 'ended_by_conference_id'])
-      .where('partnership_id', '=', partnershipId)
+      .where('partnership_id', 'in', partnerships)
       .where('child_id', 'in', ids)
       .orderBy('id')
       .execute(),
     q
       .selectFrom('core_group_meetings')
       .select(['id', 'child_id', 'plan_id', 'held_on', 'chair_is_manager', 'finalised_at', 'shared_professionals_on'])
-      .where('partnership_id', '=', partnershipId)
+      .where('partnership_id', 'in', partnerships)
       .where('child_id', 'in', ids)
       .orderBy('id')
       .execute(),
@@ -84,7 +85,7 @@ export async function loadFactsMany(q: Q, partnershipId: string, childIds: reado
       .innerJoin('core_group_meetings as m', 'm.id', 'a.meeting_id')
       .innerJoin('core_group_members as cm', 'cm.id', 'a.member_id')
       .select(['a.meeting_id', 'cm.name', 'cm.is_parent', 'a.attendance'])
-      .where('m.partnership_id', '=', partnershipId)
+      .where('m.partnership_id', 'in', partnerships)
       .where('m.child_id', 'in', ids)
       .orderBy('a.id')
       .execute(),
@@ -104,24 +105,24 @@ export async function loadFactsMany(q: Q, partnershipId: string, childIds: reado
           .where('u.status', '=', 'done')
           .as('done_at'),
       ])
-      .where('a.partnership_id', '=', partnershipId)
+      .where('a.partnership_id', 'in', partnerships)
       .where('a.child_id', 'in', ids)
       .where('a.removed_at', 'is', null)
       .orderBy('a.id')
       .execute(),
-    q.selectFrom('escalations').select(['id', 'child_id', 'stage', 'status', 'stage_started_on', 'response_due_on']).where('partnership_id', '=', partnershipId).where('child_id', 'in', ids).orderBy('id').execute(),
+    q.selectFrom('escalations').select(['id', 'child_id', 'stage', 'status', 'stage_started_on', 'response_due_on']).where('partnership_id', 'in', partnerships).where('child_id', 'in', ids).orderBy('id').execute(),
     q
       .selectFrom('escalation_events as ev')
       .innerJoin('escalations as e', 'e.id', 'ev.escalation_id')
       .select(['ev.escalation_id', 'ev.stage', 'ev.kind', 'ev.created_at'])
-      .where('e.partnership_id', '=', partnershipId)
+      .where('e.partnership_id', 'in', partnerships)
       .where('e.child_id', 'in', ids)
       .orderBy('ev.id')
       .execute(),
     q
       .selectFrom('case_entries')
       .select(['id', 'child_id', 'kind', 'occurred_on', 'due_on', 'data'])
-      .where('partnership_id', '=', partnershipId)
+      .where('partnership_id', 'in', partnerships)
       .where('child_id', 'in', ids)
       .where('kind', 'in', ['child-visit', 'professionals-meeting', 'request-for-information', 'school-transition'])
       .orderBy('id')
@@ -129,7 +130,7 @@ export async function loadFactsMany(q: Q, partnershipId: string, childIds: reado
     q
       .selectFrom('standard_exceptions')
       .select(['id', 'child_id', 'standard_key', 'reason'])
-      .where('partnership_id', '=', partnershipId)
+      .where('partnership_id', 'in', partnerships)
       .where('child_id', 'in', ids)
       .where('revoked_at', 'is', null)
       .orderBy('id')

@@ -160,6 +160,13 @@ function toDefinition(v: repo.DefinitionRow): Definition {
   return { key: v.key as StandardKey, name: v.name, checks: v.checks, kind: v.kind, source: v.source, citation: v.citation, severity: v.severity, effectiveFrom: v.effective_from, parameters: (v.parameters ?? {}) as Record<string, unknown> };
 }
 
+/** One partnership's part of a recompute: its rules and the children of it to evaluate. */
+interface Recompute {
+  partnershipId: string;
+  ctx: { rules: RuleVersion[]; closures: Set<string>; basis: string };
+  ids: string[];
+}
+
 /** Sets of figures kept (StandardsService.kept): a partnership's dashboards by area, team and agency, for each team, and more. */
 const KEPT_FIGURES = 500;
 
@@ -240,54 +247,95 @@ export class StandardsService {
   }
 
   /**
-   * Every child of a partnership (a job or the CLI: no person's access applies), a batch of children at
-   * a time: each batch's facts in the same few queries (loadFactsMany), evaluated by the same pure
-   * engine, and its results written in one upsert, in a transaction of its own. `inFlight` batches at
-   * once (default 1): with two, one is evaluated while the other is read or written, which is quicker
-   * alone (the CLI) but takes both cores of a small server from the people it is serving (the nightly
-   * job, imports and rule changes run in the server). `timings` (optional) gathers where the time went.
+   * Every child of a partnership (a job or the CLI: no person's access applies), or with `onlyDue` those
+   * whose results may have moved; see `recompute` for how.
    */
   async recomputePartnership(partnershipId: string, opts: RecomputeOptions = {}): Promise<{ children: number }> {
+    return { children: await this.recompute([await this.toRecompute(partnershipId, opts)], opts) };
+  }
+
+  /** A partnership's rules and the children of it to evaluate. */
+  private async toRecompute(partnershipId: string, opts: RecomputeOptions): Promise<Recompute> {
     const ctx = await this.db.transaction().execute((trx) => this.rules(trx, partnershipId));
+    const ids = opts.onlyDue ? await repo.childIdsToEvaluate(this.db, partnershipId, ctx.basis, this.today()) : await repo.childIds(this.db, partnershipId);
+    return { partnershipId, ctx, ids };
+  }
+
+  /**
+   * The children of one or more partnerships, a batch of children at a time, a batch reaching across
+   * partnerships (most partnerships have only a few children to evaluate on a night): each batch's facts in
+   * the same few queries (loadFactsMany), evaluated by the same pure engine against each child's
+   * partnership's rules, and its results written in one upsert a partnership, in a transaction of its own.
+   * Each partnership's records version is moved on last, in the order of their ids, so the access-log
+   * chain locks it takes are held only for the commit and always taken in one order. `inFlight` batches
+   * at once (default 1): with two, one is evaluated while the other is read or written, which is quicker
+   * alone (the CLI) but takes both cores of a small server from the people it is serving (the nightly job,
+   * imports and rule changes run in the server). `timings` (optional) gathers where the time went.
+   */
+  private async recompute(work: Recompute[], opts: RecomputeOptions): Promise<number> {
     const today = this.today();
-    const ids = opts.onlyDue ? await repo.childIdsToEvaluate(this.db, partnershipId, ctx.basis, today) : await repo.childIds(this.db, partnershipId);
     const size = Math.max(1, opts.batchSize ?? RECOMPUTE_BATCH);
     const t = opts.timings;
-    const batches: string[][] = [];
-    for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
+    const sorted = [...work].sort((a, b) => a.partnershipId.localeCompare(b.partnershipId));
+    const ctxOf = new Map(sorted.map((w) => [w.partnershipId, w.ctx]));
+    const batches: { partnershipId: string; ids: string[] }[][] = [];
+    let batch: { partnershipId: string; ids: string[] }[] = [];
+    let room = size;
+    for (const w of sorted) {
+      for (let i = 0; i < w.ids.length; ) {
+        const ids = w.ids.slice(i, i + room);
+        batch.push({ partnershipId: w.partnershipId, ids });
+        i += ids.length;
+        room -= ids.length;
+        if (!room) {
+          batches.push(batch);
+          batch = [];
+          room = size;
+        }
+      }
+    }
+    if (batch.length) batches.push(batch);
     let next = 0;
     const worker = async () => {
       while (next < batches.length) {
-        const batch = batches[next++]!;
+        const parts = batches[next++]!;
         const started = performance.now();
         await this.db.transaction().execute(async (trx) => {
           let t0 = performance.now();
-          const facts = await repo.loadFactsMany(trx, partnershipId, batch);
+          const facts = await repo.loadFactsMany(
+            trx,
+            parts.map((p) => p.partnershipId),
+            parts.flatMap((p) => p.ids),
+          );
           if (t) t.loadMs += performance.now() - t0;
           t0 = performance.now();
-          const results = new Map<string, StandardResult[]>();
-          const holds = new Map<string, string | null>();
+          const evaluated = parts.map(() => ({ results: new Map<string, StandardResult[]>(), holds: new Map<string, string | null>() }));
           let n = 0;
-          for (const [id, f] of facts) {
-            const assessed = assess(f, ctx.rules, today, ctx.closures);
-            results.set(id, assessed.results);
-            holds.set(id, assessed.holdsUntil);
-            // A few children at a time, so that requests served by the same process are not held up behind a whole batch
-            if (++n % EVALUATE_SLICE === 0) await new Promise((r) => setImmediate(r));
+          for (const [i, part] of parts.entries()) {
+            const ctx = ctxOf.get(part.partnershipId)!;
+            for (const id of part.ids) {
+              const assessed = assess(facts.get(id)!, ctx.rules, today, ctx.closures);
+              evaluated[i]!.results.set(id, assessed.results);
+              evaluated[i]!.holds.set(id, assessed.holdsUntil);
+              // A few children at a time, so that requests served by the same process are not held up behind a whole batch
+              if (++n % EVALUATE_SLICE === 0) await new Promise((r) => setImmediate(r));
+            }
           }
           if (t) t.evaluateMs += performance.now() - t0;
           t0 = performance.now();
           const at = this.records.clock.now();
-          await repo.replaceResultsMany(trx, partnershipId, results, at);
-          await repo.writeEvaluations(trx, partnershipId, holds, ctx.basis, at);
-          await repo.bumpRecordsVersion(trx, partnershipId);
+          for (const [i, part] of parts.entries()) {
+            await repo.replaceResultsMany(trx, part.partnershipId, evaluated[i]!.results, at);
+            await repo.writeEvaluations(trx, part.partnershipId, evaluated[i]!.holds, ctxOf.get(part.partnershipId)!.basis, at);
+          }
+          for (const part of parts) await repo.bumpRecordsVersion(trx, part.partnershipId);
           if (t) t.writeMs += performance.now() - t0;
         });
         if (opts.rest) await new Promise((r) => setTimeout(r, opts.rest! * (performance.now() - started)));
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, opts.inFlight ?? 1) }, worker));
-    return { children: ids.length };
+    return work.reduce((n, w) => n + w.ids.length, 0);
   }
 
   /**
@@ -315,23 +363,15 @@ export class StandardsService {
   }
 
   /**
-   * Every partnership's children (the nightly job). With `inFlight` above one, as many partnerships are
-   * recomputed at once, each a batch at a time: the same work in flight as within one partnership, and it
-   * keeps both busy when most partnerships have only a batch to do (the nightly job's `onlyDue`).
+   * Every partnership's children (the nightly job, with `onlyDue` those whose results may have moved): each
+   * partnership's rules and children worked out in turn, then their children evaluated in batches that
+   * reach across partnerships (`recompute`).
    */
   async recomputeAll(opts: RecomputeOptions = {}): Promise<{ partnerships: number; children: number }> {
     const ps = await this.db.selectFrom('partnerships').select('id').orderBy('id').execute();
-    let children = 0;
-    let next = 0;
-    const worker = async () => {
-      while (next < ps.length) {
-        // Awaited before adding: `children += await …` would add to the count as it was before the wait
-        const done = await this.recomputePartnership(ps[next++]!.id, { ...opts, inFlight: 1 });
-        children += done.children;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, opts.inFlight ?? 1) }, worker));
-    return { partnerships: ps.length, children };
+    const work: Recompute[] = [];
+    for (const p of ps) work.push(await this.toRecompute(p.id, opts));
+    return { partnerships: ps.length, children: await this.recompute(work, opts) };
   }
 
   /** The child's standards, evaluated now and stored (access-logged, for those who may see the child). */
