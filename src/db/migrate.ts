@@ -17,6 +17,7 @@ import * as m016 from './migrations/016_standard_results_without_instances.js';
 import * as m017 from './migrations/017_standard_results_groups.js';
 import * as m018 from './migrations/018_standard_evaluations.js';
 import * as m019 from './migrations/019_partnership_versions.js';
+import * as m020 from './migrations/020_plan_action_done_at.js';
 
 /** Migrations are listed here in order; one set serves PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '017_standard_results_groups': m017,
   '018_standard_evaluations': m018,
   '019_partnership_versions': m019,
+  '020_plan_action_done_at': m020,
 };
 
 /** The table recording which migrations have run (and its lock table). */

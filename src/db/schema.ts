@@ -378,6 +378,8 @@ export interface PlanActionsTable extends Common {
   worked_measure: string;
   status: Generated<ActionStatus>;
   removed_at: Timestamp | null;
+  /** When the action was first recorded as done (the earliest 'done' update), kept by a trigger (migration 020): never written here. */
+  done_at: ColumnType<Date | null, never, never>;
 }
 
 export interface ActionUpdatesTable {

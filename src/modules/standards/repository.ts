@@ -91,20 +91,7 @@ export async function loadFactsMany(q: Q, partnershipIds: readonly string[], chi
       .execute(),
     q
       .selectFrom('plan_actions as a')
-      .select((eb) => [
-        'a.id',
-        'a.child_id',
-        'a.plan_id',
-        'a.what',
-        'a.due_on',
-        'a.status',
-        eb
-          .selectFrom('action_updates as u')
-          .select((e) => e.fn.min('u.created_at').as('done_at'))
-          .whereRef('u.action_id', '=', 'a.id')
-          .where('u.status', '=', 'done')
-          .as('done_at'),
-      ])
+      .select(['a.id', 'a.child_id', 'a.plan_id', 'a.what', 'a.due_on', 'a.status', 'a.done_at'])
       .where('a.partnership_id', 'in', partnerships)
       .where('a.child_id', 'in', ids)
       .where('a.removed_at', 'is', null)
