@@ -38,6 +38,7 @@ import { AuthService } from '../src/modules/auth/service.js';
 import { ChildRecords } from '../src/modules/cases/record.js';
 import { StandardsBreakdown } from '../src/modules/standards/breakdown.js';
 import { STATUSES } from '../src/modules/standards/engine.js';
+import { bumpRecordsVersion } from '../src/modules/standards/repository.js';
 import { type RecomputeTimings, StandardsService } from '../src/modules/standards/service.js';
 import { signInOverHttp } from '../scripts/sign-in.js';
 import { runUsersInProcess } from '../scripts/virtual-users.js';
@@ -159,10 +160,17 @@ async function embeddedFigures(today: string): Promise<Figure[]> {
       where (r.area_id, r.team_id, r.agency_id) is distinct from (c.area_id, c.team_id, u.agency_id)`.execute(db);
     if (astray.rows[0]!.n) throw new Error(`${astray.rows[0]!.n} stored results carry groups that are not their child's`);
     assertSame(d, await handDashboard(db, g.largest, today));
-    // Worked out: as after any change to the partnership's records, when the figures kept against the
-    // records version are no longer read (a new service each time keeps nothing). This is the figure held
-    // against the hand-written query, which does the same work.
-    const workedOut = await times(DASHBOARD_RUNS, () => new StandardsBreakdown(standardsOf(db)).dashboard(qa, 'area').then(() => undefined));
+    // Worked out: as after any change to the partnership's records, which moves its records version on so
+    // that the figures kept against the old one are no longer read (the version is moved on before each run,
+    // untimed). This is the figure held against the hand-written query, which does the same work.
+    const workedOut: number[] = [];
+    for (let i = 0; i < DASHBOARD_RUNS; i++) {
+      await db.transaction().execute((trx) => bumpRecordsVersion(trx, g.largest));
+      const t1 = performance.now();
+      await breakdown.dashboard(qa, 'area');
+      workedOut.push(performance.now() - t1);
+    }
+    workedOut.sort((a, b) => a - b);
     // Kept: as while nothing has changed since the figures were worked out (the same service, warm)
     const kept = await times(DASHBOARD_RUNS, () => breakdown.dashboard(qa, 'area').then(() => undefined));
     const hand = await times(DASHBOARD_RUNS, () => handDashboard(db, g.largest, today).then(() => undefined));
