@@ -13,17 +13,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     update plan_actions a set done_at = u.done_at
     from (select action_id, min(created_at) as done_at from action_updates where status = 'done' group by action_id) u
     where u.action_id = a.id`.execute(db);
+  // For the action an update belonged to and the one it belongs to now (the same one but for a moved update)
   await sql`
     create or replace function plan_action_done_at() returns trigger language plpgsql as $$
+    declare
+      acted uuid;
+      done timestamptz;
     begin
-      if tg_op in ('UPDATE', 'DELETE') then
-        update plan_actions set done_at = (select min(u.created_at) from action_updates u where u.action_id = old.action_id and u.status = 'done')
-        where id = old.action_id and done_at is distinct from (select min(u.created_at) from action_updates u where u.action_id = old.action_id and u.status = 'done');
-      end if;
-      if tg_op in ('INSERT', 'UPDATE') then
-        update plan_actions set done_at = (select min(u.created_at) from action_updates u where u.action_id = new.action_id and u.status = 'done')
-        where id = new.action_id and done_at is distinct from (select min(u.created_at) from action_updates u where u.action_id = new.action_id and u.status = 'done');
-      end if;
+      foreach acted in array array_remove(array[
+        case when tg_op in ('UPDATE', 'DELETE') then old.action_id end,
+        case when tg_op = 'INSERT' or (tg_op = 'UPDATE' and new.action_id is distinct from old.action_id) then new.action_id end], null)
+      loop
+        select min(u.created_at) into done from action_updates u where u.action_id = acted and u.status = 'done';
+        update plan_actions set done_at = done where id = acted and done_at is distinct from done;
+      end loop;
       return null;
     end $$`.execute(db);
   await sql`

@@ -39,8 +39,14 @@ describe('when a plan action was done (migration 020)', () => {
     expect(await doneOn()).toBe('2026-10-20');
     await database.db.deleteFrom('action_updates').where('id', '=', second.id).execute();
     expect(await doneOn()).toBe('2026-10-25');
-    await database.db.deleteFrom('action_updates').where('action_id', '=', action.id).where('status', '=', 'done').execute();
+    // An update moved to another action moves with it
+    const other = await database.db.selectFrom('plan_actions').select('id').where('id', '<>', action.id).where('done_at', 'is', null).orderBy('id').executeTakeFirstOrThrow();
+    const moved = await update('done', '2026-10-26T10:00:00Z');
+    await database.db.deleteFrom('action_updates').where('action_id', '=', action.id).where('id', '<>', moved.id).where('status', '=', 'done').execute();
+    expect(await doneOn()).toBe('2026-10-26');
+    await database.db.updateTable('action_updates').set({ action_id: other.id }).where('id', '=', moved.id).execute();
     expect(await doneAt()).toBeNull();
     expect(await doneOn()).toBeNull();
+    expect((await database.db.selectFrom('plan_actions').select('done_at').where('id', '=', other.id).executeTakeFirstOrThrow()).done_at).toEqual(new Date('2026-10-26T10:00:00Z'));
   });
 });
