@@ -176,7 +176,7 @@ export async function loadFactsMany(q: Q, partnershipIds: readonly string[], chi
         sharedProfessionalsOn: m.shared_professionals_on,
         attendance: (attendanceOf.get(m.id) ?? none).map((a) => ({ name: a.name, isParent: a.is_parent, attendance: a.attendance })),
       })),
-      actions: (actionsOf.get(childId) ?? none).map((a) => ({ id: a.id, planId: a.plan_id, what: a.what, dueOn: a.due_on, status: a.status, doneOn: dateOf(a.done_at as Date | string | null) })),
+      actions: (actionsOf.get(childId) ?? none).map((a) => ({ id: a.id, planId: a.plan_id, what: a.what, dueOn: a.due_on, status: a.status, doneOn: dateOf(a.done_at) })),
       escalations: (escalationsOf.get(childId) ?? none).map((e) => ({
         id: e.id,
         stage: e.stage,
