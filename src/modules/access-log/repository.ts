@@ -58,8 +58,11 @@ export function rowHash(prevHash: string, row: Omit<AccessLogRow, 'id' | 'hash' 
  * a trigger of migration 019 takes the same lock, by the same key).
  */
 export async function lockChain(q: Db | Transaction<Database>, partnershipId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${'access_log:' + partnershipId}))`.execute(q);
+  await sql`select ${chainLock(partnershipId)}`.execute(q);
 }
+
+/** The expression that takes the chain's lock, for a statement that must take it before what it writes. */
+export const chainLock = (partnershipId: string) => sql<void>`pg_advisory_xact_lock(hashtext(${'access_log:' + partnershipId}))`;
 
 export async function appendAccess(trx: Transaction<Database>, entries: AccessEntry[]): Promise<void> {
   if (entries.length === 0) return;

@@ -5,10 +5,11 @@
  * `loadChildAccess` (or a system actor) in the same transaction; lists are bounded by `visibleChildren`.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { StandardDefinitionsTable } from '../../db/schema.js';
 import { londonDate } from '../../lib/working-days.js';
-import { lockChain } from '../access-log/repository.js';
+import { chainLock } from '../access-log/repository.js';
 import type { Trx } from '../cases/record.js';
 import { DEFAULT_STANDARDS, DEFAULTS_EFFECTIVE_FROM } from './definitions.js';
 import type { CaseFacts, StandardResult } from './engine.js';
@@ -218,19 +219,48 @@ async function ensureDefaults(q: Q, partnershipId: string): Promise<void> {
     .execute();
 }
 
-export async function listDefinitions(q: Q, partnershipId: string) {
-  return q.selectFrom('standard_definitions').selectAll().where('partnership_id', '=', partnershipId).orderBy('key').orderBy('effective_from').execute();
+/** A partnership's closure days as stored (a JSON array of dates). */
+const closureDays = (stored: unknown): Set<string> => new Set(Array.isArray(stored) ? stored.filter((d): d is string => typeof d === 'string') : []);
+
+const DEFINITION_COLUMNS = ['key', 'name', 'checks', 'kind', 'source', 'citation', 'parameters', 'severity', 'effective_from'] as const;
+export type DefinitionRow = Pick<Selectable<StandardDefinitionsTable>, (typeof DEFINITION_COLUMNS)[number]>;
+
+/** What a partnership's children are evaluated against besides their own facts. */
+export interface RuleRows {
+  partnershipId: string;
+  /** The partnership's standard versions, by standard and date. */
+  definitions: DefinitionRow[];
+  closures: Set<string>;
+  /** Each of the partnership's agencies and its type, by id. */
+  agencyTypes: [string, string][];
 }
 
-/** The partnership's standard versions, the defaults added first for any standard it does not have yet (one query once they are there). */
-export async function definitionsWithDefaults(q: Q, partnershipId: string) {
-  const rows = await listDefinitions(q, partnershipId);
-  if (DEFAULT_STANDARDS.every((d) => rows.some((r) => r.key === d.key))) return rows;
-  await ensureDefaults(q, partnershipId);
-  return listDefinitions(q, partnershipId);
+/**
+ * A partnership's standard versions, closure days and agencies' types, in one statement (each time a child
+ * is evaluated after a change), for the partnership named or the child's; null when there is no such child.
+ * The defaults are added first for any standard the partnership has no version of yet (first use, or a
+ * default added since).
+ */
+export async function ruleRows(q: Q, of: { partnershipId: string } | { childId: string }): Promise<RuleRows | null> {
+  const from = 'childId' in of ? sql`(select partnership_id from children where id = ${of.childId})` : sql`(select ${of.partnershipId}::uuid as partnership_id)`;
+  const read = async () =>
+    (
+      await sql<{ partnership_id: string; definitions: DefinitionRow[]; closures: unknown; agencies: [string, string][] }>`
+        select x.partnership_id,
+          (select coalesce(json_agg(d order by d.key, d.effective_from), '[]')
+            from (select ${sql.join(DEFINITION_COLUMNS.map((c) => sql.ref(c)))} from standard_definitions where partnership_id = x.partnership_id) d) as definitions,
+          (select s.closure_days from partnership_settings s where s.partnership_id = x.partnership_id) as closures,
+          (select coalesce(json_agg(json_build_array(a.id, a.type) order by a.id), '[]') from agencies a where a.partnership_id = x.partnership_id) as agencies
+        from ${from} x`.execute(q)
+    ).rows[0];
+  let row = await read();
+  if (!row) return null;
+  if (!DEFAULT_STANDARDS.every((d) => row!.definitions.some((r) => r.key === d.key))) {
+    await ensureDefaults(q, row.partnership_id);
+    row = (await read())!;
+  }
+  return { partnershipId: row.partnership_id, definitions: row.definitions, closures: closureDays(row.closures), agencyTypes: row.agencies };
 }
-
-export type DefinitionRow = Awaited<ReturnType<typeof listDefinitions>>[number];
 
 export async function insertDefinitionVersion(
   q: Q,
@@ -255,13 +285,7 @@ export async function insertDefinitionVersion(
 }
 
 export async function closures(q: Q, partnershipId: string): Promise<Set<string>> {
-  const row = await q.selectFrom('partnership_settings').select('closure_days').where('partnership_id', '=', partnershipId).executeTakeFirst();
-  return new Set(Array.isArray(row?.closure_days) ? row.closure_days.filter((d): d is string => typeof d === 'string') : []);
-}
-
-/** Each of the partnership's agencies and its type, by id. */
-export async function agencyTypes(q: Q, partnershipId: string): Promise<[string, string][]> {
-  return (await q.selectFrom('agencies').select(['id', 'type']).where('partnership_id', '=', partnershipId).orderBy('id').execute()).map((r) => [r.id, r.type]);
+  return closureDays((await q.selectFrom('partnership_settings').select('closure_days').where('partnership_id', '=', partnershipId).executeTakeFirst())?.closure_days);
 }
 
 export async function insertException(q: Q, v: { partnershipId: string; childId: string; key: string; reason: string; createdBy: string | null }) {
@@ -274,18 +298,29 @@ export async function insertException(q: Q, v: { partnershipId: string; childId:
   ).id;
 }
 
+/** A child's stored results and until when they hold, on what basis (null when never evaluated). */
+export interface Stored {
+  results: { standard_key: string; status: string; due_on: string | null; flagged: boolean; reason: string | null; evidence: unknown }[];
+  evaluation: { basis: string; holds_until: string | null } | null;
+}
+
+/** What is stored for a child, in one statement: compared with a new evaluation, so that only what differs is written. */
+export async function storedOf(q: Q, partnershipId: string, childId: string): Promise<Stored> {
+  const row = (
+    await sql<Stored>`select
+      (select coalesce(json_agg(r), '[]') from (select standard_key, status, due_on, flagged, reason, evidence from standard_results
+        where partnership_id = ${partnershipId}::uuid and child_id = ${childId}::uuid) r) as results,
+      (select json_build_object('basis', e.basis, 'holds_until', e.holds_until) from standard_evaluations e where e.child_id = ${childId}::uuid) as evaluation`.execute(q)
+  ).rows[0]!;
+  return row;
+}
+
 /**
- * Whether the child's stored results are exactly these: the same standards with the same status, due date,
- * flag, reason and evidence (the instances are not stored: migration 016). A child's record seldom changes
- * its results when it is viewed, so the caller writes only when they differ.
+ * Whether the stored results are exactly these: the same standards with the same status, due date, flag,
+ * reason and evidence (the instances are not stored: migration 016). A child's record seldom changes its
+ * results when it is viewed, so the caller writes only when they differ.
  */
-export async function storedResultsAre(q: Q, partnershipId: string, childId: string, results: StandardResult[]): Promise<boolean> {
-  const stored = await q
-    .selectFrom('standard_results')
-    .select(['standard_key', 'status', 'due_on', 'flagged', 'reason', 'evidence'])
-    .where('partnership_id', '=', partnershipId)
-    .where('child_id', '=', childId)
-    .execute();
+export function resultsAre(stored: Stored['results'], results: StandardResult[]): boolean {
   if (stored.length !== results.length) return false;
   const byKey = new Map(stored.map((s) => [s.standard_key, s]));
   // Through JSON, as it is stored: a field left undefined is no field at all
@@ -313,7 +348,7 @@ export async function storedResultsAre(q: Q, partnershipId: string, childId: str
  * not changed (most of them, night after night) is not written at all, so `evaluated_at` is when a result
  * last changed.
  */
-export async function replaceResultsMany(q: Q, partnershipId: string, results: ReadonlyMap<string, StandardResult[]>, at: Date): Promise<void> {
+export async function replaceResultsMany(q: Q, partnershipId: string, results: ReadonlyMap<string, StandardResult[]>, at: Date, opts: { stale?: boolean } = {}): Promise<void> {
   if (!results.size) return;
   const rows: unknown[] = [];
   for (const [childId, rs] of results)
@@ -336,7 +371,8 @@ export async function replaceResultsMany(q: Q, partnershipId: string, results: R
         is distinct from (excluded.status, excluded.due_on, excluded.flagged, excluded.reason, excluded.evidence, excluded.area_id, excluded.team_id, excluded.agency_id)`.execute(q);
   // Results of standards outside the batch's: one delete through the primary key (child, standard); a child
   // with fewer standards than the others (none, in practice: every child gets one result for each standard
-  // with a version) has its own
+  // with a version) has its own. None when the caller knows there are none (`stale: false`: it read them).
+  if (opts.stale === false) return;
   const keys = [...new Set([...results.values()].flatMap((rs) => rs.map((r) => r.key)))];
   const stale = q.deleteFrom('standard_results').where('partnership_id', '=', partnershipId);
   if (!keys.length) {
@@ -349,12 +385,6 @@ export async function replaceResultsMany(q: Q, partnershipId: string, results: R
     const own = rs.map((r) => r.key);
     await (own.length ? stale.where('child_id', '=', childId).where('standard_key', 'not in', own) : stale.where('child_id', '=', childId)).execute();
   }
-}
-
-/** Whether the child's stored evaluation holds until the same day on the same basis (so there is nothing to write). */
-export async function storedEvaluationIs(q: Q, childId: string, basis: string, holdsUntil: string | null): Promise<boolean> {
-  const row = await q.selectFrom('standard_evaluations').select(['basis', 'holds_until']).where('child_id', '=', childId).executeTakeFirst();
-  return row !== undefined && row.basis === basis && row.holds_until === holdsUntil;
 }
 
 /**
@@ -396,8 +426,9 @@ export async function childIdsToEvaluate(q: Q, partnershipId: string, basis: str
  * for the commit and always in the same order as the chain.
  */
 export async function bumpRecordsVersion(q: Q, partnershipId: string): Promise<void> {
-  await lockChain(q, partnershipId);
-  await sql`insert into partnership_versions (partnership_id, records_version) values (${partnershipId}::uuid, 1)
+  // The lock taken by the statement itself, before the row it writes
+  await sql`with chain as (select ${chainLock(partnershipId)})
+    insert into partnership_versions (partnership_id, records_version) select ${partnershipId}::uuid, 1 from chain
     on conflict (partnership_id) do update set records_version = partnership_versions.records_version + 1`.execute(q);
 }
 
@@ -410,9 +441,6 @@ export async function childIds(q: Q, partnershipId: string): Promise<string[]> {
   return (await q.selectFrom('children').select('id').where('partnership_id', '=', partnershipId).orderBy('id').execute()).map((r) => r.id);
 }
 
-export async function partnershipOfChild(q: Q, childId: string): Promise<string | null> {
-  return (await q.selectFrom('children').select('partnership_id').where('id', '=', childId).executeTakeFirst())?.partnership_id ?? null;
-}
 
 /** Whose children the figures are about: a team, or the whole partnership. */
 export type Scope = { partnershipId: string; teamId: string | null };

@@ -187,20 +187,18 @@ export class StandardsService {
     return londonDate(this.records.clock.now());
   }
 
-  private async rules(q: Q, partnershipId: string) {
-    const rows = await repo.definitionsWithDefaults(q, partnershipId);
-    const rules = toRules(rows);
-    const closures = await repo.closures(q, partnershipId);
-    return { rows, rules, closures, basis: basisOf(rules, closures, await repo.agencyTypes(q, partnershipId)) };
+  /** What the partnership's (or the child's partnership's) children are evaluated against: null when there is no such child. */
+  private async rules(q: Q, of: { partnershipId: string } | { childId: string }) {
+    const r = await repo.ruleRows(q, of);
+    if (!r) return null;
+    const rules = toRules(r.definitions);
+    return { partnershipId: r.partnershipId, rows: r.definitions, rules, closures: r.closures, basis: basisOf(rules, r.closures, r.agencyTypes) };
   }
 
-  private async evaluateAndStore(q: Q, partnershipId: string, childId: string): Promise<StandardResult[]> {
-    const { rules, closures, basis } = await this.rules(q, partnershipId);
-    const facts = await repo.loadFacts(q, partnershipId, childId);
-    const assessed = assess(facts, rules, this.today(), closures);
-    await this.store(q, partnershipId, childId, assessed, basis);
-    return assessed.results;
+  private async rulesOf(q: Q, partnershipId: string) {
+    return (await this.rules(q, { partnershipId }))!;
   }
+
 
   /**
    * Stores a child's results and until when they hold, writing only what differs from what is stored (most
@@ -209,9 +207,13 @@ export class StandardsService {
    */
   private async store(q: Q, partnershipId: string, childId: string, assessed: { results: StandardResult[]; holdsUntil: string | null }, basis: string): Promise<{ changed: boolean }> {
     const at = this.records.clock.now();
-    const changed = !(await repo.storedResultsAre(q, partnershipId, childId, assessed.results));
-    if (changed) await repo.replaceResultsMany(q, partnershipId, new Map([[childId, assessed.results]]), at);
-    if (!(await repo.storedEvaluationIs(q, childId, basis, assessed.holdsUntil))) await repo.writeEvaluations(q, partnershipId, new Map([[childId, assessed.holdsUntil]]), basis, at);
+    const stored = await repo.storedOf(q, partnershipId, childId);
+    const changed = !repo.resultsAre(stored.results, assessed.results);
+    if (changed) {
+      const keys = new Set<string>(assessed.results.map((r) => r.key));
+      await repo.replaceResultsMany(q, partnershipId, new Map([[childId, assessed.results]]), at, { stale: stored.results.some((s) => !keys.has(s.standard_key)) });
+    }
+    if (stored.evaluation?.basis !== basis || stored.evaluation.holds_until !== assessed.holdsUntil) await repo.writeEvaluations(q, partnershipId, new Map([[childId, assessed.holdsUntil]]), basis, at);
     return { changed };
   }
 
@@ -233,16 +235,18 @@ export class StandardsService {
   /** The partnership's rule versions and closure days, for evaluating facts as at other dates (the month-by-month figures). */
   async ruleContext(partnershipId: string): Promise<{ rules: RuleVersion[]; closures: Set<string> }> {
     return this.db.transaction().execute(async (trx) => {
-      const r = await this.rules(trx, partnershipId);
+      const r = await this.rulesOf(trx, partnershipId);
       return { rules: r.rules, closures: r.closures };
     });
   }
 
   /** The afterChange hook: re-evaluates a child inside the transaction that changed its record (which moves the records version on). */
   async reevaluate(trx: Trx, childId: string): Promise<void> {
-    const partnershipId = await repo.partnershipOfChild(trx, childId);
-    if (!partnershipId) return;
-    await this.evaluateAndStore(trx, partnershipId, childId);
+    const ctx = await this.rules(trx, { childId });
+    if (!ctx) return;
+    const { partnershipId, rules, closures, basis } = ctx;
+    const facts = await repo.loadFacts(trx, partnershipId, childId);
+    await this.store(trx, partnershipId, childId, assess(facts, rules, this.today(), closures), basis);
     await repo.bumpRecordsVersion(trx, partnershipId);
   }
 
@@ -256,7 +260,7 @@ export class StandardsService {
 
   /** A partnership's rules and the children of it to evaluate. */
   private async toRecompute(partnershipId: string, opts: RecomputeOptions): Promise<Recompute> {
-    const ctx = await this.db.transaction().execute((trx) => this.rules(trx, partnershipId));
+    const ctx = await this.db.transaction().execute((trx) => this.rulesOf(trx, partnershipId));
     const ids = opts.onlyDue ? await repo.childIdsToEvaluate(this.db, partnershipId, ctx.basis, this.today()) : await repo.childIds(this.db, partnershipId);
     return { partnershipId, ctx, ids };
   }
@@ -380,7 +384,7 @@ export class StandardsService {
       // Written at the end, after the results: the lock order of every child-record transaction (see ChildRecords)
       await s.log({ action: 'view', recordType: 'standards', recordId: childId });
       const partnershipId = s.access.child.partnership_id;
-      const { rows, rules, closures, basis } = await this.rules(s.trx, partnershipId);
+      const { rows, rules, closures, basis } = await this.rulesOf(s.trx, partnershipId);
       const facts = await repo.loadFacts(s.trx, partnershipId, childId);
       const assessed = assess(facts, rules, s.today, closures);
       const results = assessed.results;
@@ -413,7 +417,7 @@ export class StandardsService {
 
   /** The partnership's standards (current versions), for forms and pages. */
   async definitions(actor: Actor): Promise<Definition[]> {
-    const { rows } = await this.db.transaction().execute((trx) => this.rules(trx, actor.partnershipId));
+    const { rows } = await this.db.transaction().execute((trx) => this.rulesOf(trx, actor.partnershipId));
     return currentDefinitions(rows, this.today());
   }
 
@@ -421,7 +425,7 @@ export class StandardsService {
   async versions(actor: Actor): Promise<{ today: string; standards: { current: Definition; versions: Definition[] }[] }> {
     assertAdmin(actor);
     const today = this.today();
-    const { rows } = await this.db.transaction().execute((trx) => this.rules(trx, actor.partnershipId));
+    const { rows } = await this.db.transaction().execute((trx) => this.rulesOf(trx, actor.partnershipId));
     const current = currentDefinitions(rows, today);
     return { today, standards: current.map((c) => ({ current: c, versions: rows.filter((r) => r.key === c.key).map(toDefinition) })) };
   }
