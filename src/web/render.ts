@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import nunjucks from 'nunjucks';
+import { pageLinks } from '../lib/pagination.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const projectRoot = path.resolve(here, '../..');
@@ -38,6 +39,8 @@ export function createViewEnvironment(): nunjucks.Environment {
   env.addGlobal('options', (pairs: [string, string][] | Record<string, string>, selected: unknown, mark: 'selected' | 'checked' = 'selected') =>
     (Array.isArray(pairs) ? pairs : Object.entries(pairs)).map(([value, text]) => ({ value, text, [mark]: String(selected ?? '') === value })),
   );
+  /** govukPagination's parameters for a long list (first, last, current and either side, with ellipses). */
+  env.addGlobal('pageLinks', pageLinks);
   return env;
 }
 
