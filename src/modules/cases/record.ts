@@ -3,7 +3,7 @@
  * the child is loaded (404 if it is not theirs to see), the work is done, and the access-log row is
  * written in the same transaction. A change that fails writes nothing, log included.
  */
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
@@ -14,6 +14,28 @@ import type { AccessLogService, AccessRecord } from '../access-log/service.js';
 import { type ChildAccess, loadChildAccess } from './access.js';
 
 export type Trx = Transaction<Database>;
+
+/**
+ * A child's lock (an advisory lock held until the transaction ends, in a key space of its own): whoever
+ * holds it is the only one evaluating the child's practice standards and storing the results. Every change
+ * to a child's record takes it before anything else (ChildRecords.change), so two changes to one child run
+ * one after the other and the second evaluates facts that include the first; a view or the batch recompute
+ * only try it, and store nothing for a child someone else holds (that one's results will be newer).
+ */
+const CHILD_LOCKS = 1;
+export async function lockChild(q: Db | Trx, childId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${CHILD_LOCKS}::int, hashtext(${childId}))`.execute(q);
+}
+
+/** The children of `ids` whose lock this transaction now holds (the others are held by other transactions). */
+export async function tryLockChildren(q: Db | Trx, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const sorted = [...ids].sort();
+  // In id order, one at a time: the locks are tried in the order the list gives
+  const rows = await sql<{ id: string }>`select id from jsonb_array_elements_text(${JSON.stringify(sorted)}::jsonb) with ordinality as t(id, n)
+    where pg_try_advisory_xact_lock(${CHILD_LOCKS}::int, hashtext(id)) order by n`.execute(q);
+  return new Set(rows.rows.map((r) => r.id));
+}
 
 export interface RecordScope {
   trx: Trx;
@@ -34,16 +56,18 @@ export class ChildRecords {
   ) {}
 
   /**
-   * Lock order: the access-log rows, which serialise on the partnership's hash chain, are written last,
-   * just before the commit, after the child's standards are stored (which serialises on the child). So
-   * two transactions never wait on each other in opposite orders, and the partnership-wide chain is
-   * held only for the append and the commit, not while the record is read or evaluated.
+   * Lock order: a change takes the child's lock (lockChild) first, as soon as the person's access is
+   * known; the access-log rows, which serialise on the partnership's hash chain, are written last, just
+   * before the commit, after the child's standards are stored. So two transactions never wait on each
+   * other in opposite orders, and the partnership-wide chain is held only for the append and the commit,
+   * not while the record is read or evaluated.
    */
   private async run<T>(actor: Actor, childId: string, fallback: Omit<AccessRecord, 'subjectId'>, fn: (s: RecordScope) => Promise<T>, after?: (trx: Trx) => Promise<void>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
       const access = await loadChildAccess(trx, actor, childId);
       // An anonymised record (retention) is read-only: nothing identifying can be written back into it
       if (after && access.child.anonymised_at) throw new DomainError('This record was anonymised under the partnership’s retention rule: it cannot be changed', 'anonymised', 409);
+      if (after) await lockChild(trx, childId);
       const pending: AccessRecord[] = [];
       const now = this.clock.now();
       const scope: RecordScope = {

@@ -13,7 +13,7 @@ import type { Clock } from '../../lib/clock.js';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { londonDate } from '../../lib/working-days.js';
 import type { AccessLogService } from '../access-log/service.js';
-import type { Trx } from '../cases/record.js';
+import { lockChild, type Trx } from '../cases/record.js';
 import * as repo from './repository.js';
 import { addYears, ageBand, caseReference, dueForReview, retentionDecision, type RetentionRule } from './rule.js';
 
@@ -177,6 +177,8 @@ export class RetentionService {
     this.admin(actor);
     return this.db.transaction().execute(async (trx) => {
       const r = await this.lockDue(trx, actor, reviewId, version);
+      // The child's lock before the access-log chain's, as every change to a child's record takes them
+      await lockChild(trx, r.child_id);
       const rule = await repo.loadRule(trx, actor.partnershipId);
       const [facts] = await repo.loadFacts(trx, actor.partnershipId, r.child_id);
       if (!facts) throw new NotFoundError('Review not found');

@@ -20,7 +20,7 @@ import { Lru } from '../../lib/lru.js';
 import { bankHolidays, londonDate } from '../../lib/working-days.js';
 import type { ChildAccess } from '../cases/access.js';
 import { ensure } from '../cases/policy.js';
-import type { ChildRecords, Trx } from '../cases/record.js';
+import { type ChildRecords, tryLockChildren, type Trx } from '../cases/record.js';
 import { type Severity, type StandardKey, STANDARD_KEYS } from './definitions.js';
 import { assess, ENGINE_VERSION, type RuleVersion, type StandardResult, type Status, STATUSES } from './engine.js';
 import * as repo from './repository.js';
@@ -199,7 +199,6 @@ export class StandardsService {
     return (await this.rules(q, { partnershipId }))!;
   }
 
-
   /**
    * Stores a child's results and until when they hold, writing only what differs from what is stored (most
    * views and many changes leave them as they were). The upserts would skip equal rows too, but they would
@@ -240,7 +239,11 @@ export class StandardsService {
     });
   }
 
-  /** The afterChange hook: re-evaluates a child inside the transaction that changed its record (which moves the records version on). */
+  /**
+   * The afterChange hook: re-evaluates a child inside the transaction that changed its record (which moves
+   * the records version on). The change holds the child's lock (ChildRecords.change), so no other change,
+   * view or recompute stores the child's results until it commits.
+   */
   async reevaluate(trx: Trx, childId: string): Promise<void> {
     const ctx = await this.rules(trx, { childId });
     if (!ctx) return;
@@ -274,7 +277,9 @@ export class StandardsService {
    * chain locks it takes are held only for the commit and always taken in one order. `inFlight` batches
    * at once (default 1): with two, one is evaluated while the other is read or written, which is quicker
    * alone (the CLI) but takes both cores of a small server from the people it is serving (the nightly job,
-   * imports and rule changes run in the server). `timings` (optional) gathers where the time went.
+   * imports and rule changes run in the server). `timings` (optional) gathers where the time went. A batch
+   * evaluates only the children whose lock it gets (tryLockChildren): one being changed at that moment is
+   * evaluated by its change, on facts the batch could not yet see. Returns the number of children evaluated.
    */
   private async recompute(work: Recompute[], opts: RecomputeOptions): Promise<number> {
     const today = this.today();
@@ -300,12 +305,19 @@ export class StandardsService {
     }
     if (batch.length) batches.push(batch);
     let next = 0;
+    let evaluatedChildren = 0;
     const worker = async () => {
       while (next < batches.length) {
-        const parts = batches[next++]!;
+        const batch = batches[next++]!;
         const started = performance.now();
         await this.db.transaction().execute(async (trx) => {
           let t0 = performance.now();
+          // Only the children whose lock it gets: a child being changed meanwhile is evaluated by its change
+          const locked = await tryLockChildren(
+            trx,
+            batch.flatMap((p) => p.ids),
+          );
+          const parts = batch.map((p) => ({ ...p, ids: p.ids.filter((id) => locked.has(id)) }));
           const facts = await repo.loadFactsMany(
             trx,
             parts.map((p) => p.partnershipId),
@@ -334,12 +346,13 @@ export class StandardsService {
           }
           for (const part of parts) await repo.bumpRecordsVersion(trx, part.partnershipId);
           if (t) t.writeMs += performance.now() - t0;
+          evaluatedChildren += locked.size;
         });
         if (opts.rest) await new Promise((r) => setTimeout(r, opts.rest! * (performance.now() - started)));
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, opts.inFlight ?? 1) }, worker));
-    return work.reduce((n, w) => n + w.ids.length, 0);
+    return evaluatedChildren;
   }
 
   /**
@@ -384,11 +397,14 @@ export class StandardsService {
       // Written at the end, after the results: the lock order of every child-record transaction (see ChildRecords)
       await s.log({ action: 'view', recordType: 'standards', recordId: childId });
       const partnershipId = s.access.child.partnership_id;
+      // Stored only by whoever holds the child's lock: while a change to the child is being made, the person
+      // sees the results of the record as it stands, and the change stores its own
+      const mayStore = (await tryLockChildren(s.trx, [childId])).has(childId);
       const { rows, rules, closures, basis } = await this.rulesOf(s.trx, partnershipId);
       const facts = await repo.loadFacts(s.trx, partnershipId, childId);
       const assessed = assess(facts, rules, s.today, closures);
       const results = assessed.results;
-      if ((await this.store(s.trx, partnershipId, childId, assessed, basis)).changed) await repo.bumpRecordsVersion(s.trx, partnershipId);
+      if (mayStore && (await this.store(s.trx, partnershipId, childId, assessed, basis)).changed) await repo.bumpRecordsVersion(s.trx, partnershipId);
       const definitions = currentDefinitions(rows, s.today);
       return {
         child: s.access.child,
