@@ -56,18 +56,20 @@ export class ChildRecords {
   ) {}
 
   /**
-   * Lock order: a change takes the child's lock (lockChild) first, as soon as the person's access is
-   * known; the access-log rows, which serialise on the partnership's hash chain, are written last, just
+   * Lock order: a change takes the child's lock (lockChild) first, before it reads anything of the child;
+   * the access-log rows, which serialise on the partnership's hash chain, are written last, just
    * before the commit, after the child's standards are stored. So two transactions never wait on each
    * other in opposite orders, and the partnership-wide chain is held only for the append and the commit,
    * not while the record is read or evaluated.
    */
   private async run<T>(actor: Actor, childId: string, fallback: Omit<AccessRecord, 'subjectId'>, fn: (s: RecordScope) => Promise<T>, after?: (trx: Trx) => Promise<void>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
+      // A change holds the child's lock from the start, so what it reads of the child (whether it was anonymised
+      // meanwhile, say) is as the change before it left it
+      if (after) await lockChild(trx, childId);
       const access = await loadChildAccess(trx, actor, childId);
       // An anonymised record (retention) is read-only: nothing identifying can be written back into it
       if (after && access.child.anonymised_at) throw new DomainError('This record was anonymised under the partnership’s retention rule: it cannot be changed', 'anonymised', 409);
-      if (after) await lockChild(trx, childId);
       const pending: AccessRecord[] = [];
       const now = this.clock.now();
       const scope: RecordScope = {
