@@ -8,12 +8,15 @@ describe('pageLinks: a long list’s pagination', () => {
   it('shows the first and last pages, the current one and those either side, with an ellipsis for each gap', () => {
     expect(numbers(pageLinks(1, 376, '/children'))).toBe('[1] 2 … 376');
     expect(numbers(pageLinks(2, 376, '/children'))).toBe('1 [2] 3 … 376');
-    expect(numbers(pageLinks(4, 376, '/children'))).toBe('1 … 3 [4] 5 … 376');
+    expect(numbers(pageLinks(4, 376, '/children'))).toBe('1 2 3 [4] 5 … 376');
+    expect(numbers(pageLinks(5, 376, '/children'))).toBe('1 … 4 [5] 6 … 376');
     expect(numbers(pageLinks(375, 376, '/children'))).toBe('1 … 374 [375] 376');
+    expect(numbers(pageLinks(373, 376, '/children'))).toBe('1 … 372 [373] 374 375 376');
     expect(numbers(pageLinks(376, 376, '/children'))).toBe('1 … 375 [376]');
     expect(numbers(pageLinks(2, 3, '/children'))).toBe('1 [2] 3');
-    // No ellipsis for a gap of no pages: 1 and 3 either side of 2 are shown as they are
+    // No ellipsis for a gap of no pages, nor of one (the page itself takes the room)
     expect(numbers(pageLinks(3, 5, '/children'))).toBe('1 2 [3] 4 5');
+    expect(numbers(pageLinks(1, 4, '/children'))).toBe('[1] 2 3 4');
   });
 
   it('links previous and next only where there are such pages, and nothing for a single page', () => {
@@ -23,6 +26,9 @@ describe('pageLinks: a long list’s pagination', () => {
     expect(pageLinks(3, 3, '/x')).not.toHaveProperty('next');
     expect(pageLinks(1, 1, '/x')).toBeNull();
     expect(pageLinks(1, 0, '/x')).toBeNull();
+    // A page past the last, from a link kept while the list was longer: shown as the last
+    expect(numbers(pageLinks(999, 5, '/x'))).toBe('1 … 4 [5]');
+    expect(pageLinks(999, 5, '/x')).toMatchObject({ previous: { href: '/x?page=4' } });
   });
 
   it('keeps the list’s filters in every link, encoded, leaving out those not set', () => {

@@ -68,11 +68,13 @@ export type PageLink = { number: number; href: string; current: boolean } | { el
 /**
  * govukPagination's parameters for page `page` of `pages` of a list at `path` with `query` (values left
  * empty are left out; `page` is added): the first and last pages, the current one and those either side,
- * with an ellipsis for each gap, as the GOV.UK Design System's pagination shows a long list; previous and
+ * with an ellipsis for each gap of more than one page, as the GOV.UK Design System's pagination shows a long list; previous and
  * next where there are such pages. None when everything is on one page.
  */
 export function pageLinks(page: number, pages: number, path: string, query: Record<string, unknown> = {}): { items: PageLink[]; previous?: { href: string }; next?: { href: string } } | null {
   if (pages <= 1) return null;
+  // A page past the last (a link kept from when the list was longer) is shown as the last
+  page = Math.min(Math.max(1, page), pages);
   const href = (n: number) => {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '' && v !== false) params.set(k, String(v));
@@ -82,7 +84,10 @@ export function pageLinks(page: number, pages: number, path: string, query: Reco
   const shown = [...new Set([1, page - 1, page, page + 1, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
   const items: PageLink[] = [];
   for (const [i, n] of shown.entries()) {
-    if (i > 0 && n - shown[i - 1]! > 1) items.push({ ellipsis: true });
+    // A gap of one page shows that page (it takes the room an ellipsis would); a longer one an ellipsis
+    const gap = i > 0 ? n - shown[i - 1]! - 1 : 0;
+    if (gap === 1) items.push({ number: n - 1, href: href(n - 1), current: false });
+    else if (gap > 1) items.push({ ellipsis: true });
     items.push({ number: n, href: href(n), current: n === page });
   }
   return { items, ...(page > 1 && { previous: { href: href(page - 1) } }), ...(page < pages && { next: { href: href(page + 1) } }) };

@@ -20,11 +20,12 @@ export type Trx = Transaction<Database>;
  * holds it is the only one evaluating the child's practice standards and storing the results. Every change
  * to a child's record takes it before anything else (ChildRecords.change), so two changes to one child run
  * one after the other and the second evaluates facts that include the first; a view or the batch recompute
- * only try it, and store nothing for a child someone else holds (that one's results will be newer).
+ * only try it, and store nothing for a child someone else holds (the batch comes back to it, waiting). The key is
+ * the id in lower case, however it was written.
  */
 const CHILD_LOCKS = 1;
 export async function lockChild(q: Db | Trx, childId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${CHILD_LOCKS}::int, hashtext(${childId}))`.execute(q);
+  await sql`select pg_advisory_xact_lock(${CHILD_LOCKS}::int, hashtext(lower(${childId})))`.execute(q);
 }
 
 /** The children of `ids` whose lock this transaction now holds (the others are held by other transactions). */
@@ -33,7 +34,7 @@ export async function tryLockChildren(q: Db | Trx, ids: readonly string[]): Prom
   const sorted = [...ids].sort();
   // In id order, one at a time: the locks are tried in the order the list gives
   const rows = await sql<{ id: string }>`select id from jsonb_array_elements_text(${JSON.stringify(sorted)}::jsonb) with ordinality as t(id, n)
-    where pg_try_advisory_xact_lock(${CHILD_LOCKS}::int, hashtext(id)) order by n`.execute(q);
+    where pg_try_advisory_xact_lock(${CHILD_LOCKS}::int, hashtext(lower(id))) order by n`.execute(q);
   return new Set(rows.rows.map((r) => r.id));
 }
 
@@ -91,7 +92,7 @@ export class ChildRecords {
 
   /** A view of (part of) the record, access-logged. */
   read<T>(actor: Actor, childId: string, recordType: string, fn: (s: RecordScope) => Promise<T>, recordId = childId): Promise<T> {
-    return this.run(actor, childId, { action: 'view', recordType, recordId }, fn);
+    return this.run(actor, childId.toLowerCase(), { action: 'view', recordType, recordId }, fn);
   }
 
   /**
@@ -134,8 +135,10 @@ export class ChildRecords {
 
   /** A change to the record; `fn` logs what it changed (or a generic update of the child is logged). */
   change<T>(actor: Actor, childId: string, fn: (s: RecordScope) => Promise<T>): Promise<T> {
-    return this.run(actor, childId, { action: 'update', recordType: 'child', recordId: childId }, fn, async (trx) => {
-      await this.afterChange?.(trx, childId);
+    // The id as the database writes it (a UUID in lower case), for the child's lock and its re-evaluation
+    const id = childId.toLowerCase();
+    return this.run(actor, id, { action: 'update', recordType: 'child', recordId: id }, fn, async (trx) => {
+      await this.afterChange?.(trx, id);
     });
   }
 }

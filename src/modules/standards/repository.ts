@@ -421,9 +421,11 @@ export async function childIdsToEvaluate(q: Q, partnershipId: string, basis: str
 
 /**
  * Moves the partnership's records version on (migration 019), in the caller's transaction: the figures
- * kept against the number it had are no longer read once it commits. Called late in a transaction that
- * changed records or results, after the access-log chain's lock (lockChain), so that the row is locked only
- * for the commit and always in the same order as the chain.
+ * kept against the number it had are no longer read once it commits. Taking the access-log chain's lock
+ * first (in the same statement), as lockChain does, so that the row is locked in the same order as the chain:
+ * late in a transaction that changed a child's record or results, or (the batch recompute) in a transaction of
+ * its own just after the results committed, when figures kept in between are for a few milliseconds older
+ * than the results.
  */
 export async function bumpRecordsVersion(q: Q, partnershipId: string): Promise<void> {
   // The lock taken by the statement itself, before the row it writes
@@ -440,7 +442,6 @@ export async function recordsVersion(q: Q, partnershipId: string): Promise<numbe
 export async function childIds(q: Q, partnershipId: string): Promise<string[]> {
   return (await q.selectFrom('children').select('id').where('partnership_id', '=', partnershipId).orderBy('id').execute()).map((r) => r.id);
 }
-
 
 /** Whose children the figures are about: a team, or the whole partnership. */
 export type Scope = { partnershipId: string; teamId: string | null };

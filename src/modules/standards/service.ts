@@ -20,7 +20,7 @@ import { Lru } from '../../lib/lru.js';
 import { bankHolidays, londonDate } from '../../lib/working-days.js';
 import type { ChildAccess } from '../cases/access.js';
 import { ensure } from '../cases/policy.js';
-import { type ChildRecords, tryLockChildren, type Trx } from '../cases/record.js';
+import { type ChildRecords, lockChild, tryLockChildren, type Trx } from '../cases/record.js';
 import { type Severity, type StandardKey, STANDARD_KEYS } from './definitions.js';
 import { assess, ENGINE_VERSION, type RuleVersion, type StandardResult, type Status, STATUSES } from './engine.js';
 import * as repo from './repository.js';
@@ -273,13 +273,16 @@ export class StandardsService {
    * partnerships (most partnerships have only a few children to evaluate on a night): each batch's facts in
    * the same few queries (loadFactsMany), evaluated by the same pure engine against each child's
    * partnership's rules, and its results written in one upsert a partnership, in a transaction of its own.
-   * Each partnership's records version is moved on last, in the order of their ids, so the access-log
-   * chain locks it takes are held only for the commit and always taken in one order. `inFlight` batches
+   * Each partnership's records version is moved on once the batch has committed, in the order of their ids,
+   * in a transaction of its own: the access-log chain locks that takes are always taken in one order, and
+   * never waited for while the batch holds its children's locks (an import holds its partnership's chain
+   * until it commits, and a change to a child of another partnership would wait). `inFlight` batches
    * at once (default 1): with two, one is evaluated while the other is read or written, which is quicker
    * alone (the CLI) but takes both cores of a small server from the people it is serving (the nightly job,
    * imports and rule changes run in the server). `timings` (optional) gathers where the time went. A batch
-   * evaluates only the children whose lock it gets (tryLockChildren): one being changed at that moment is
-   * evaluated by its change, on facts the batch could not yet see. Returns the number of children evaluated.
+   * evaluates only the children whose lock it gets (tryLockChildren), so that it never waits for a change
+   * while holding others; a child someone else held is evaluated at the end, alone, once it is free.
+   * Returns the number of children evaluated.
    */
   private async recompute(work: Recompute[], opts: RecomputeOptions): Promise<number> {
     const today = this.today();
@@ -306,18 +309,20 @@ export class StandardsService {
     if (batch.length) batches.push(batch);
     let next = 0;
     let evaluatedChildren = 0;
+    const skipped: string[] = [];
     const worker = async () => {
       while (next < batches.length) {
         const batch = batches[next++]!;
         const started = performance.now();
-        await this.db.transaction().execute(async (trx) => {
+        const written = await this.db.transaction().execute(async (trx) => {
           let t0 = performance.now();
-          // Only the children whose lock it gets: a child being changed meanwhile is evaluated by its change
+          // Only the children whose lock it gets; the others are come back to at the end
           const locked = await tryLockChildren(
             trx,
             batch.flatMap((p) => p.ids),
           );
-          const parts = batch.map((p) => ({ ...p, ids: p.ids.filter((id) => locked.has(id)) }));
+          for (const p of batch) skipped.push(...p.ids.filter((id) => !locked.has(id)));
+          const parts = batch.map((p) => ({ ...p, ids: p.ids.filter((id) => locked.has(id)) })).filter((p) => p.ids.length);
           const facts = await repo.loadFactsMany(
             trx,
             parts.map((p) => p.partnershipId),
@@ -344,14 +349,28 @@ export class StandardsService {
             await repo.replaceResultsMany(trx, part.partnershipId, evaluated[i]!.results, at);
             await repo.writeEvaluations(trx, part.partnershipId, evaluated[i]!.holds, ctxOf.get(part.partnershipId)!.basis, at);
           }
-          for (const part of parts) await repo.bumpRecordsVersion(trx, part.partnershipId);
           if (t) t.writeMs += performance.now() - t0;
           evaluatedChildren += locked.size;
+          return parts.map((p) => p.partnershipId);
+        });
+        // Then, on their own, the records versions: the chain's locks they take (which an import holds until it
+        // commits) are never waited for while the batch holds its children's locks
+        await this.db.transaction().execute(async (trx) => {
+          for (const partnershipId of written) await repo.bumpRecordsVersion(trx, partnershipId);
         });
         if (opts.rest) await new Promise((r) => setTimeout(r, opts.rest! * (performance.now() - started)));
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, opts.inFlight ?? 1) }, worker));
+    // The children someone else held when their batch came (a change, a view): each evaluated now, once its lock
+    // is free, on its record and rules as they then are (what the holder read may have been older than either)
+    for (const id of skipped.sort()) {
+      await this.db.transaction().execute(async (trx) => {
+        await lockChild(trx, id);
+        await this.reevaluate(trx, id);
+      });
+      evaluatedChildren++;
+    }
     return evaluatedChildren;
   }
 
@@ -396,15 +415,16 @@ export class StandardsService {
     return this.records.read(actor, childId, 'standards', async (s) => {
       // Written at the end, after the results: the lock order of every child-record transaction (see ChildRecords)
       await s.log({ action: 'view', recordType: 'standards', recordId: childId });
-      const partnershipId = s.access.child.partnership_id;
+      // The child's id as the database holds it, whatever case the address gave it in
+      const { id, partnership_id: partnershipId } = s.access.child;
       // Stored only by whoever holds the child's lock: while a change to the child is being made, the person
       // sees the results of the record as it stands, and the change stores its own
-      const mayStore = (await tryLockChildren(s.trx, [childId])).has(childId);
+      const mayStore = (await tryLockChildren(s.trx, [id])).size === 1;
       const { rows, rules, closures, basis } = await this.rulesOf(s.trx, partnershipId);
-      const facts = await repo.loadFacts(s.trx, partnershipId, childId);
+      const facts = await repo.loadFacts(s.trx, partnershipId, id);
       const assessed = assess(facts, rules, s.today, closures);
       const results = assessed.results;
-      if (mayStore && (await this.store(s.trx, partnershipId, childId, assessed, basis)).changed) await repo.bumpRecordsVersion(s.trx, partnershipId);
+      if (mayStore && (await this.store(s.trx, partnershipId, id, assessed, basis)).changed) await repo.bumpRecordsVersion(s.trx, partnershipId);
       const definitions = currentDefinitions(rows, s.today);
       return {
         child: s.access.child,
