@@ -101,6 +101,11 @@ describe('the batch recompute', () => {
       expect(many.get(id)).toEqual(alone);
       expect(evaluate(many.get(id)!, rules, '2026-11-02')).toEqual(evaluate(alone, rules, '2026-11-02'));
     }
+    // An id given in capitals finds the same facts (the rows carry it in lower case)
+    const onPlan = ids.find((id) => many.get(id)!.plans.length > 0)!;
+    const upper = await repo.loadFacts(database.db, partnershipId, onPlan.toUpperCase());
+    expect(upper.plans.length).toBeGreaterThan(0);
+    expect({ ...upper, childId: onPlan }).toEqual(many.get(onPlan));
   });
 });
 

@@ -143,12 +143,14 @@ export async function loadFactsMany(q: Q, partnershipIds: readonly string[], chi
   const attendanceOf = groupBy(attendance, (a) => a.meeting_id);
   const eventsOf = groupBy(events, (e) => e.escalation_id);
   for (const childId of ids) {
+    // The rows carry the id as the database writes it (lower case), whatever case it was given in
+    const key = childId.toLowerCase();
     out.set(childId, {
       childId,
-      referrals: (referralsOf.get(childId) ?? none).map((r) => ({ id: r.id, receivedOn: r.received_on })),
-      strategyDiscussions: (sdsOf.get(childId) ?? none).map((s) => ({ id: s.id, heldOn: s.held_on, outcome: s.outcome, agencyTypes: (participantsOf.get(s.id) ?? none).map((p) => p.type) })),
-      s47s: (s47sOf.get(childId) ?? none).map((s) => ({ id: s.id, strategyDiscussionId: s.strategy_discussion_id, startedOn: s.started_on, outcome: s.outcome, concludedOn: s.concluded_on })),
-      conferences: (conferencesOf.get(childId) ?? none).map((c) => ({
+      referrals: (referralsOf.get(key) ?? none).map((r) => ({ id: r.id, receivedOn: r.received_on })),
+      strategyDiscussions: (sdsOf.get(key) ?? none).map((s) => ({ id: s.id, heldOn: s.held_on, outcome: s.outcome, agencyTypes: (participantsOf.get(s.id) ?? none).map((p) => p.type) })),
+      s47s: (s47sOf.get(key) ?? none).map((s) => ({ id: s.id, strategyDiscussionId: s.strategy_discussion_id, startedOn: s.started_on, outcome: s.outcome, concludedOn: s.concluded_on })),
+      conferences: (conferencesOf.get(key) ?? none).map((c) => ({
         id: c.id,
         kind: c.kind,
         s47Id: c.s47_id,
@@ -159,7 +161,7 @@ export async function loadFactsMany(q: Q, partnershipIds: readonly string[], chi
         cinPlan: c.cin_plan,
         invitees: (inviteesOf.get(c.id) ?? none).map((i) => ({ name: i.name, isParent: i.is_parent, attendance: i.attendance, reportReceived: i.report_received })),
       })),
-      plans: (plansOf.get(childId) ?? none).map((p) => ({
+      plans: (plansOf.get(key) ?? none).map((p) => ({
         id: p.id,
         startedOn: p.started_on,
         endedOn: p.ended_on,
@@ -168,7 +170,7 @@ export async function loadFactsMany(q: Q, partnershipIds: readonly string[], chi
         noCinPlanReason: p.no_cin_plan_reason,
         endedByConferenceId: p.ended_by_conference_id,
       })),
-      meetings: (meetingsOf.get(childId) ?? none).map((m) => ({
+      meetings: (meetingsOf.get(key) ?? none).map((m) => ({
         id: m.id,
         planId: m.plan_id,
         heldOn: m.held_on,
@@ -177,8 +179,8 @@ export async function loadFactsMany(q: Q, partnershipIds: readonly string[], chi
         sharedProfessionalsOn: m.shared_professionals_on,
         attendance: (attendanceOf.get(m.id) ?? none).map((a) => ({ name: a.name, isParent: a.is_parent, attendance: a.attendance })),
       })),
-      actions: (actionsOf.get(childId) ?? none).map((a) => ({ id: a.id, planId: a.plan_id, what: a.what, dueOn: a.due_on, status: a.status, doneOn: dateOf(a.done_at) })),
-      escalations: (escalationsOf.get(childId) ?? none).map((e) => ({
+      actions: (actionsOf.get(key) ?? none).map((a) => ({ id: a.id, planId: a.plan_id, what: a.what, dueOn: a.due_on, status: a.status, doneOn: dateOf(a.done_at) })),
+      escalations: (escalationsOf.get(key) ?? none).map((e) => ({
         id: e.id,
         stage: e.stage,
         status: e.status,
@@ -186,8 +188,8 @@ export async function loadFactsMany(q: Q, partnershipIds: readonly string[], chi
         responseDueOn: e.response_due_on,
         events: (eventsOf.get(e.id) ?? none).map((x) => ({ stage: x.stage, kind: x.kind, on: dateOf(x.created_at)! })),
       })),
-      entries: (entriesOf.get(childId) ?? none).map((e) => ({ id: e.id, kind: e.kind, occurredOn: e.occurred_on, dueOn: e.due_on, data: (e.data ?? {}) as Record<string, unknown> })),
-      exceptions: (exceptionsOf.get(childId) ?? none).map((x) => ({ id: x.id, standardKey: x.standard_key, reason: x.reason })),
+      entries: (entriesOf.get(key) ?? none).map((e) => ({ id: e.id, kind: e.kind, occurredOn: e.occurred_on, dueOn: e.due_on, data: (e.data ?? {}) as Record<string, unknown> })),
+      exceptions: (exceptionsOf.get(key) ?? none).map((x) => ({ id: x.id, standardKey: x.standard_key, reason: x.reason })),
     });
   }
   return out;
