@@ -31,10 +31,9 @@ export async function lockChild(q: Db | Trx, childId: string): Promise<void> {
 /** The children of `ids` whose lock this transaction now holds (the others are held by other transactions). */
 export async function tryLockChildren(q: Db | Trx, ids: readonly string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const sorted = [...ids].sort();
-  // In id order, one at a time: the locks are tried in the order the list gives
-  const rows = await sql<{ id: string }>`select id from jsonb_array_elements_text(${JSON.stringify(sorted)}::jsonb) with ordinality as t(id, n)
-    where pg_try_advisory_xact_lock(${CHILD_LOCKS}::int, hashtext(lower(id))) order by n`.execute(q);
+  // Tried, never waited for: in whatever order, no transaction can wait on another through them
+  const rows = await sql<{ id: string }>`select id from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as t(id)
+    where pg_try_advisory_xact_lock(${CHILD_LOCKS}::int, hashtext(lower(id)))`.execute(q);
   return new Set(rows.rows.map((r) => r.id));
 }
 
@@ -63,7 +62,10 @@ export class ChildRecords {
    * other in opposite orders, and the partnership-wide chain is held only for the append and the commit,
    * not while the record is read or evaluated.
    */
-  private async run<T>(actor: Actor, childId: string, fallback: Omit<AccessRecord, 'subjectId'>, fn: (s: RecordScope) => Promise<T>, after?: (trx: Trx) => Promise<void>): Promise<T> {
+  private async run<T>(actor: Actor, given: string, fallback: Omit<AccessRecord, 'subjectId'>, fn: (s: RecordScope) => Promise<T>, after?: (trx: Trx, childId: string) => Promise<void>): Promise<T> {
+    // The id as the database writes it (a UUID in lower case), whatever case the address gave it in: the child's
+    // lock and its re-evaluation are keyed by it
+    const childId = given.toLowerCase();
     return this.db.transaction().execute(async (trx) => {
       // A change holds the child's lock from the start, so what it reads of the child (whether it was anonymised
       // meanwhile, say) is as the change before it left it
@@ -84,7 +86,7 @@ export class ChildRecords {
       };
       const result = await fn(scope);
       if (pending.length === 0) await scope.log(fallback);
-      await after?.(trx);
+      await after?.(trx, childId);
       await this.accessLog.recordMany(trx, actor, pending);
       return result;
     });
@@ -92,7 +94,7 @@ export class ChildRecords {
 
   /** A view of (part of) the record, access-logged. */
   read<T>(actor: Actor, childId: string, recordType: string, fn: (s: RecordScope) => Promise<T>, recordId = childId): Promise<T> {
-    return this.run(actor, childId.toLowerCase(), { action: 'view', recordType, recordId }, fn);
+    return this.run(actor, childId, { action: 'view', recordType, recordId }, fn);
   }
 
   /**
@@ -135,9 +137,7 @@ export class ChildRecords {
 
   /** A change to the record; `fn` logs what it changed (or a generic update of the child is logged). */
   change<T>(actor: Actor, childId: string, fn: (s: RecordScope) => Promise<T>): Promise<T> {
-    // The id as the database writes it (a UUID in lower case), for the child's lock and its re-evaluation
-    const id = childId.toLowerCase();
-    return this.run(actor, id, { action: 'update', recordType: 'child', recordId: id }, fn, async (trx) => {
+    return this.run(actor, childId, { action: 'update', recordType: 'child', recordId: childId.toLowerCase() }, fn, async (trx, id) => {
       await this.afterChange?.(trx, id);
     });
   }

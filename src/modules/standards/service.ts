@@ -199,6 +199,14 @@ export class StandardsService {
     return (await this.rules(q, { partnershipId }))!;
   }
 
+  /** One child evaluated as at `today` against its partnership's rules, and (`store`) its results stored. */
+  private async evaluate(q: Q, ctx: NonNullable<Awaited<ReturnType<StandardsService['rules']>>>, childId: string, today: string, store: boolean) {
+    const facts = await repo.loadFacts(q, ctx.partnershipId, childId);
+    const assessed = assess(facts, ctx.rules, today, ctx.closures);
+    const { changed } = store ? await this.store(q, ctx.partnershipId, childId, assessed, ctx.basis) : { changed: false };
+    return { facts, results: assessed.results, changed };
+  }
+
   /**
    * Stores a child's results and until when they hold, writing only what differs from what is stored (most
    * views and many changes leave them as they were). The upserts would skip equal rows too, but they would
@@ -247,10 +255,8 @@ export class StandardsService {
   async reevaluate(trx: Trx, childId: string): Promise<void> {
     const ctx = await this.rules(trx, { childId });
     if (!ctx) return;
-    const { partnershipId, rules, closures, basis } = ctx;
-    const facts = await repo.loadFacts(trx, partnershipId, childId);
-    await this.store(trx, partnershipId, childId, assess(facts, rules, this.today(), closures), basis);
-    await repo.bumpRecordsVersion(trx, partnershipId);
+    await this.evaluate(trx, ctx, childId, this.today(), true);
+    await repo.bumpRecordsVersion(trx, ctx.partnershipId);
   }
 
   /**
@@ -420,12 +426,10 @@ export class StandardsService {
       // Stored only by whoever holds the child's lock: while a change to the child is being made, the person
       // sees the results of the record as it stands, and the change stores its own
       const mayStore = (await tryLockChildren(s.trx, [id])).size === 1;
-      const { rows, rules, closures, basis } = await this.rulesOf(s.trx, partnershipId);
-      const facts = await repo.loadFacts(s.trx, partnershipId, id);
-      const assessed = assess(facts, rules, s.today, closures);
-      const results = assessed.results;
-      if (mayStore && (await this.store(s.trx, partnershipId, id, assessed, basis)).changed) await repo.bumpRecordsVersion(s.trx, partnershipId);
-      const definitions = currentDefinitions(rows, s.today);
+      const ctx = await this.rulesOf(s.trx, partnershipId);
+      const { facts, results, changed } = await this.evaluate(s.trx, ctx, id, s.today, mayStore);
+      if (changed) await repo.bumpRecordsVersion(s.trx, partnershipId);
+      const definitions = currentDefinitions(ctx.rows, s.today);
       return {
         child: s.access.child,
         today: s.today,
