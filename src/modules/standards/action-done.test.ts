@@ -49,4 +49,13 @@ describe('when a plan action was done (migration 020)', () => {
     expect(await doneOn()).toBeNull();
     expect((await database.db.selectFrom('plan_actions').select('done_at').where('id', '=', other.id).executeTakeFirstOrThrow()).done_at).toEqual(new Date('2026-10-26T10:00:00Z'));
   });
+
+  it('is read as the day in England it was done (summer time moves a late evening in UTC to the next day)', async () => {
+    await database.db.deleteFrom('action_updates').where('action_id', '=', action.id).execute();
+    await update('done', '2026-06-30T23:30:00Z'); // 00:30 on 1 July, British Summer Time
+    expect(await doneOn()).toBe('2026-07-01');
+    await database.db.deleteFrom('action_updates').where('action_id', '=', action.id).execute();
+    await update('done', '2026-12-31T23:30:00Z'); // Greenwich Mean Time: the same day
+    expect(await doneOn()).toBe('2026-12-31');
+  });
 });

@@ -8,7 +8,6 @@ import { isDeepStrictEqual } from 'node:util';
 import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { StandardDefinitionsTable } from '../../db/schema.js';
-import { londonDate } from '../../lib/working-days.js';
 import { chainLock } from '../access-log/repository.js';
 import type { Trx } from '../cases/record.js';
 import { DEFAULT_STANDARDS, DEFAULTS_EFFECTIVE_FROM } from './definitions.js';
@@ -16,7 +15,8 @@ import type { CaseFacts, StandardResult } from './engine.js';
 
 type Q = Db | Trx;
 
-const dateOf = (v: Date | string | null | undefined): string | null => (v == null ? null : londonDate(v instanceof Date ? v : new Date(v)));
+/** A moment's day in England (as londonDate works it out), by the database: a date comes back as a string, with no Date made and formatted for each row. */
+const londonDay = (column: string) => sql<string | null>`(${sql.ref(column)} at time zone 'Europe/London')::date`;
 
 /** Everything the engine needs to know about one child. */
 export async function loadFacts(q: Q, partnershipId: string, childId: string): Promise<CaseFacts> {
@@ -76,7 +76,7 @@ export async function loadFactsMany(q: Q, partnershipIds: readonly string[], chi
       .execute(),
     q
       .selectFrom('core_group_meetings')
-      .select(['id', 'child_id', 'plan_id', 'held_on', 'chair_is_manager', 'finalised_at', 'shared_professionals_on'])
+      .select(['id', 'child_id', 'plan_id', 'held_on', 'chair_is_manager', londonDay('finalised_at').as('finalised_on'), 'shared_professionals_on'])
       .where('partnership_id', 'in', partnerships)
       .where('child_id', 'in', ids)
       .orderBy('id')
@@ -92,7 +92,7 @@ export async function loadFactsMany(q: Q, partnershipIds: readonly string[], chi
       .execute(),
     q
       .selectFrom('plan_actions as a')
-      .select(['a.id', 'a.child_id', 'a.plan_id', 'a.what', 'a.due_on', 'a.status', 'a.done_at'])
+      .select(['a.id', 'a.child_id', 'a.plan_id', 'a.what', 'a.due_on', 'a.status', londonDay('a.done_at').as('done_on')])
       .where('a.partnership_id', 'in', partnerships)
       .where('a.child_id', 'in', ids)
       .where('a.removed_at', 'is', null)
@@ -102,7 +102,7 @@ export async function loadFactsMany(q: Q, partnershipIds: readonly string[], chi
     q
       .selectFrom('escalation_events as ev')
       .innerJoin('escalations as e', 'e.id', 'ev.escalation_id')
-      .select(['ev.escalation_id', 'ev.stage', 'ev.kind', 'ev.created_at'])
+      .select(['ev.escalation_id', 'ev.stage', 'ev.kind', londonDay('ev.created_at').as('created_on')])
       .where('e.partnership_id', 'in', partnerships)
       .where('e.child_id', 'in', ids)
       .orderBy('ev.id')
@@ -175,18 +175,18 @@ export async function loadFactsMany(q: Q, partnershipIds: readonly string[], chi
         planId: m.plan_id,
         heldOn: m.held_on,
         chairIsManager: m.chair_is_manager,
-        finalisedOn: dateOf(m.finalised_at),
+        finalisedOn: m.finalised_on,
         sharedProfessionalsOn: m.shared_professionals_on,
         attendance: (attendanceOf.get(m.id) ?? none).map((a) => ({ name: a.name, isParent: a.is_parent, attendance: a.attendance })),
       })),
-      actions: (actionsOf.get(key) ?? none).map((a) => ({ id: a.id, planId: a.plan_id, what: a.what, dueOn: a.due_on, status: a.status, doneOn: dateOf(a.done_at) })),
+      actions: (actionsOf.get(key) ?? none).map((a) => ({ id: a.id, planId: a.plan_id, what: a.what, dueOn: a.due_on, status: a.status, doneOn: a.done_on })),
       escalations: (escalationsOf.get(key) ?? none).map((e) => ({
         id: e.id,
         stage: e.stage,
         status: e.status,
         stageStartedOn: e.stage_started_on,
         responseDueOn: e.response_due_on,
-        events: (eventsOf.get(e.id) ?? none).map((x) => ({ stage: x.stage, kind: x.kind, on: dateOf(x.created_at)! })),
+        events: (eventsOf.get(e.id) ?? none).map((x) => ({ stage: x.stage, kind: x.kind, on: x.created_on! })),
       })),
       entries: (entriesOf.get(key) ?? none).map((e) => ({ id: e.id, kind: e.kind, occurredOn: e.occurred_on, dueOn: e.due_on, data: (e.data ?? {}) as Record<string, unknown> })),
       exceptions: (exceptionsOf.get(key) ?? none).map((x) => ({ id: x.id, standardKey: x.standard_key, reason: x.reason })),
@@ -245,7 +245,17 @@ export interface RuleRows {
  */
 export async function ruleRows(q: Q, of: { partnershipId: string } | { childId: string }): Promise<RuleRows | null> {
   const from = 'childId' in of ? sql`(select partnership_id from children where id = ${of.childId})` : sql`(select ${of.partnershipId}::uuid as partnership_id)`;
-  const read = async () =>
+  return (await rulesFrom(q, from))[0] ?? null;
+}
+
+/** The same for many partnerships at once (a recompute of every partnership), in the order of their ids. */
+export async function ruleRowsOf(q: Q, partnershipIds: readonly string[]): Promise<RuleRows[]> {
+  if (!partnershipIds.length) return [];
+  return rulesFrom(q, sql`(select p.id as partnership_id from jsonb_to_recordset(${JSON.stringify(partnershipIds.map((id) => ({ id })))}::jsonb) as p(id uuid))`);
+}
+
+async function rulesFrom(q: Q, from: ReturnType<typeof sql>): Promise<RuleRows[]> {
+  const read = async (only?: string[]) =>
     (
       await sql<{ partnership_id: string; definitions: DefinitionRow[]; closures: unknown; agencies: [string, string][] }>`
         select x.partnership_id,
@@ -253,15 +263,18 @@ export async function ruleRows(q: Q, of: { partnershipId: string } | { childId: 
             from (select ${sql.join(DEFINITION_COLUMNS.map((c) => sql.ref(c)))} from standard_definitions where partnership_id = x.partnership_id) d) as definitions,
           (select s.closure_days from partnership_settings s where s.partnership_id = x.partnership_id) as closures,
           (select coalesce(json_agg(json_build_array(a.id, a.type) order by a.id), '[]') from agencies a where a.partnership_id = x.partnership_id) as agencies
-        from ${from} x`.execute(q)
-    ).rows[0];
-  let row = await read();
-  if (!row) return null;
-  if (!DEFAULT_STANDARDS.every((d) => row!.definitions.some((r) => r.key === d.key))) {
-    await ensureDefaults(q, row.partnership_id);
-    row = (await read())!;
+        from ${from} x
+        ${only ? sql`where x.partnership_id in (${sql.join(only)})` : sql``}
+        order by x.partnership_id`.execute(q)
+    ).rows;
+  const rows = await read();
+  const lacking = rows.filter((row) => !DEFAULT_STANDARDS.every((d) => row.definitions.some((r) => r.key === d.key))).map((row) => row.partnership_id);
+  if (lacking.length) {
+    for (const id of lacking) await ensureDefaults(q, id);
+    const again = new Map((await read(lacking)).map((row) => [row.partnership_id, row]));
+    for (const [i, row] of rows.entries()) rows[i] = again.get(row.partnership_id) ?? row;
   }
-  return { partnershipId: row.partnership_id, definitions: row.definitions, closures: closureDays(row.closures), agencyTypes: row.agencies };
+  return rows.map((row) => ({ partnershipId: row.partnership_id, definitions: row.definitions, closures: closureDays(row.closures), agencyTypes: row.agencies }));
 }
 
 export async function insertDefinitionVersion(
@@ -342,12 +355,11 @@ export function resultsAre(stored: Stored['results'], results: StandardResult[])
 
 /**
  * Many children's results replace whatever was stored for them (in the caller's transaction), each with
- * the groups its child is counted in on the dashboards (migration 017): one upsert of every row, sent as
- * one JSON document, then one delete of any stored standard a child no longer has a result for. Upserting
- * rather than deleting and inserting lets two transactions storing the same child's results at the same
- * moment (two people opening it, a view and a change, a change and the recompute) wait on its rows instead
- * of colliding with them, without a lock per child; a child deleted meanwhile is skipped. A result that has
- * not changed (most of them, night after night) is not written at all, so `evaluated_at` is when a result
+ * the groups its child is counted in on the dashboards (migration 017), in one statement: the rows sent as one
+ * JSON document, those that differ from what is stored upserted, and any stored standard a child no longer
+ * has a result for deleted. Whoever stores a child's results holds the child's lock (cases/record.ts), so no
+ * two store the same child's at once; a child deleted meanwhile is skipped. A result that has not changed
+ * (most of them, night after night) is not written, nor locked, at all, so `evaluated_at` is when a result
  * last changed.
  */
 export async function replaceResultsMany(q: Q, partnershipId: string, results: ReadonlyMap<string, StandardResult[]>, at: Date, opts: { stale?: boolean } = {}): Promise<void> {
@@ -356,37 +368,38 @@ export async function replaceResultsMany(q: Q, partnershipId: string, results: R
   for (const [childId, rs] of results)
     for (const r of rs) rows.push({ child_id: childId, standard_key: r.key, status: r.status, due_on: r.dueOn, flagged: Boolean(r.flagged), reason: r.reason ?? null, evidence: r.evidence });
   const doc = JSON.stringify(rows);
-  const ids = [...results.keys()];
-  if (rows.length)
-    await sql`
-      insert into standard_results (partnership_id, child_id, standard_key, status, due_on, flagged, reason, evidence, evaluated_at, area_id, team_id, agency_id)
-      select ${partnershipId}::uuid, x.child_id, x.standard_key, x.status, x.due_on, x.flagged, x.reason, x.evidence, ${at}::timestamptz, c.area_id, c.team_id, lead.agency_id
+  // Results of standards a child no longer has, deleted in the same statement through the primary key (child,
+  // standard): none in practice (every child gets a result for each standard with a version), and none to look
+  // for when the caller knows there are none (`stale: false`: it read them)
+  const stale =
+    opts.stale === false
+      ? sql``
+      : sql`, gone as (
+          delete from standard_results s
+          where s.child_id in (select c.id from jsonb_array_elements_text(${JSON.stringify([...results.keys()])}::jsonb) as t(id)
+              join children c on c.id = t.id::uuid and c.partnership_id = ${partnershipId}::uuid)
+            and (s.child_id, s.standard_key) not in (select x.child_id, x.standard_key from x))`;
+  // Compared first with what is stored, by a plain read: only the rows that differ reach the upsert, which would
+  // lock (and so write to) every row it met, changed or not
+  await sql`
+    with x as (
+      select x.child_id, x.standard_key, x.status, x.due_on, x.flagged, x.reason, x.evidence, c.area_id, c.team_id, lead.agency_id
       from jsonb_to_recordset(${doc}::jsonb) as x(child_id uuid, standard_key text, status text, due_on date, flagged boolean, reason text, evidence jsonb)
       join children c on c.id = x.child_id and c.partnership_id = ${partnershipId}::uuid
-      left join users lead on lead.id = c.lead_user_id
-      on conflict (child_id, standard_key) do update set
-        status = excluded.status, due_on = excluded.due_on, flagged = excluded.flagged, reason = excluded.reason,
-        evidence = excluded.evidence, evaluated_at = excluded.evaluated_at,
-        area_id = excluded.area_id, team_id = excluded.team_id, agency_id = excluded.agency_id
-      where (standard_results.status, standard_results.due_on, standard_results.flagged, standard_results.reason, standard_results.evidence,
-          standard_results.area_id, standard_results.team_id, standard_results.agency_id)
-        is distinct from (excluded.status, excluded.due_on, excluded.flagged, excluded.reason, excluded.evidence, excluded.area_id, excluded.team_id, excluded.agency_id)`.execute(q);
-  // Results of standards outside the batch's: one delete through the primary key (child, standard); a child
-  // with fewer standards than the others (none, in practice: every child gets one result for each standard
-  // with a version) has its own. None when the caller knows there are none (`stale: false`: it read them).
-  if (opts.stale === false) return;
-  const keys = [...new Set([...results.values()].flatMap((rs) => rs.map((r) => r.key)))];
-  const stale = q.deleteFrom('standard_results').where('partnership_id', '=', partnershipId);
-  if (!keys.length) {
-    await stale.where('child_id', 'in', ids).execute();
-    return;
-  }
-  await stale.where('child_id', 'in', ids).where('standard_key', 'not in', keys).execute();
-  for (const [childId, rs] of results) {
-    if (rs.length >= keys.length) continue;
-    const own = rs.map((r) => r.key);
-    await (own.length ? stale.where('child_id', '=', childId).where('standard_key', 'not in', own) : stale.where('child_id', '=', childId)).execute();
-  }
+      left join users lead on lead.id = c.lead_user_id)${stale}
+    insert into standard_results (partnership_id, child_id, standard_key, status, due_on, flagged, reason, evidence, evaluated_at, area_id, team_id, agency_id)
+    select ${partnershipId}::uuid, x.child_id, x.standard_key, x.status, x.due_on, x.flagged, x.reason, x.evidence, ${at}::timestamptz, x.area_id, x.team_id, x.agency_id
+    from x left join standard_results r on r.child_id = x.child_id and r.standard_key = x.standard_key
+    where r.child_id is null
+      or (r.status, r.due_on, r.flagged, r.reason, r.evidence, r.area_id, r.team_id, r.agency_id)
+        is distinct from (x.status, x.due_on, x.flagged, x.reason, x.evidence, x.area_id, x.team_id, x.agency_id)
+    on conflict (child_id, standard_key) do update set
+      status = excluded.status, due_on = excluded.due_on, flagged = excluded.flagged, reason = excluded.reason,
+      evidence = excluded.evidence, evaluated_at = excluded.evaluated_at,
+      area_id = excluded.area_id, team_id = excluded.team_id, agency_id = excluded.agency_id
+    where (standard_results.status, standard_results.due_on, standard_results.flagged, standard_results.reason, standard_results.evidence,
+        standard_results.area_id, standard_results.team_id, standard_results.agency_id)
+      is distinct from (excluded.status, excluded.due_on, excluded.flagged, excluded.reason, excluded.evidence, excluded.area_id, excluded.team_id, excluded.agency_id)`.execute(q);
 }
 
 /**
@@ -406,19 +419,22 @@ export async function writeEvaluations(q: Q, partnershipId: string, holds: Reado
 }
 
 /**
- * The children of a partnership whose results may have moved since they were stored: never evaluated,
- * evaluated on another basis, or holding only until a day before `today`.
+ * The children of each partnership named to evaluate, in one statement whatever their number, by partnership
+ * and id: every child; or, with `dueOn`, only those whose results may have moved since they were stored
+ * (never evaluated, evaluated on another basis than the partnership's, or holding only until a day before it).
  */
-export async function childIdsToEvaluate(q: Q, partnershipId: string, basis: string, today: string): Promise<string[]> {
-  const rows = await q
-    .selectFrom('children as c')
-    .leftJoin('standard_evaluations as e', 'e.child_id', 'c.id')
-    .select('c.id')
-    .where('c.partnership_id', '=', partnershipId)
-    .where((eb) => eb.or([eb('e.child_id', 'is', null), eb('e.basis', '<>', basis), eb('e.holds_until', '<', today)]))
-    .orderBy('c.id')
-    .execute();
-  return rows.map((r) => r.id);
+export async function childrenToEvaluate(q: Q, partnerships: readonly { partnershipId: string; basis: string }[], dueOn: string | null): Promise<Map<string, string[]>> {
+  const out = new Map(partnerships.map((p) => [p.partnershipId, [] as string[]]));
+  if (!partnerships.length) return out;
+  const doc = JSON.stringify(partnerships.map((p) => ({ partnership_id: p.partnershipId, basis: p.basis })));
+  const rows = await sql<{ partnership_id: string; id: string }>`
+    select c.partnership_id, c.id
+    from jsonb_to_recordset(${doc}::jsonb) as x(partnership_id uuid, basis text)
+    join children c on c.partnership_id = x.partnership_id
+    ${dueOn === null ? sql`` : sql`left join standard_evaluations e on e.child_id = c.id where e.child_id is null or e.basis <> x.basis or e.holds_until < ${dueOn}::date`}
+    order by c.partnership_id, c.id`.execute(q);
+  for (const r of rows.rows) out.get(r.partnership_id)?.push(r.id);
+  return out;
 }
 
 /**

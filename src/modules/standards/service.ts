@@ -39,7 +39,7 @@ export interface RecomputeOptions {
   /** After each batch, a pause of this many times as long as the batch took (default 0: none). */
   rest?: number;
   /**
-   * Only the children whose results may have moved since they were stored (`childIdsToEvaluate`): the day
+   * Only the children whose results may have moved since they were stored (`childrenToEvaluate`): the day
    * they held until has passed, or they were worked out on another basis (the engine, the rule versions,
    * the closure days or the bank holidays have changed since), or they never were. Every other child's
    * results are what evaluating it again would give. Default: every child.
@@ -128,6 +128,12 @@ export function basisOf(rules: readonly RuleVersion[], closures: ReadonlySet<str
     .digest('base64url');
 }
 
+/** What a partnership's children are evaluated against: its rule versions as the engine takes them, its closure days, and their basis. */
+function contextOf(r: repo.RuleRows) {
+  const rules = toRules(r.definitions);
+  return { partnershipId: r.partnershipId, rows: r.definitions, rules, closures: r.closures, basis: basisOf(rules, r.closures, r.agencyTypes) };
+}
+
 /** The version of each standard in force on a date (for names and descriptions), in the order of the defaults. */
 function currentDefinitions(rows: repo.DefinitionRow[], on: string): Definition[] {
   const out: Definition[] = [];
@@ -190,9 +196,7 @@ export class StandardsService {
   /** What the partnership's (or the child's partnership's) children are evaluated against: null when there is no such child. */
   private async rules(q: Q, of: { partnershipId: string } | { childId: string }) {
     const r = await repo.ruleRows(q, of);
-    if (!r) return null;
-    const rules = toRules(r.definitions);
-    return { partnershipId: r.partnershipId, rows: r.definitions, rules, closures: r.closures, basis: basisOf(rules, r.closures, r.agencyTypes) };
+    return r ? contextOf(r) : null;
   }
 
   private async rulesOf(q: Q, partnershipId: string) {
@@ -264,14 +268,14 @@ export class StandardsService {
    * whose results may have moved; see `recompute` for how.
    */
   async recomputePartnership(partnershipId: string, opts: RecomputeOptions = {}): Promise<{ children: number }> {
-    return { children: await this.recompute([await this.toRecompute(partnershipId, opts)], opts) };
+    return { children: await this.recompute(await this.toRecompute([partnershipId], opts), opts) };
   }
 
-  /** A partnership's rules and the children of it to evaluate. */
-  private async toRecompute(partnershipId: string, opts: RecomputeOptions): Promise<Recompute> {
-    const ctx = await this.db.transaction().execute((trx) => this.rulesOf(trx, partnershipId));
-    const ids = opts.onlyDue ? await repo.childIdsToEvaluate(this.db, partnershipId, ctx.basis, this.today()) : await repo.childIds(this.db, partnershipId);
-    return { partnershipId, ctx, ids };
+  /** The partnerships' rules and the children of each to evaluate, in two statements whatever their number. */
+  private async toRecompute(partnershipIds: readonly string[], opts: RecomputeOptions): Promise<Recompute[]> {
+    const ctxs = (await this.db.transaction().execute((trx) => repo.ruleRowsOf(trx, partnershipIds))).map(contextOf);
+    const ids = await repo.childrenToEvaluate(this.db, ctxs, opts.onlyDue ? this.today() : null);
+    return ctxs.map((ctx) => ({ partnershipId: ctx.partnershipId, ctx, ids: ids.get(ctx.partnershipId) ?? [] }));
   }
 
   /**
@@ -405,15 +409,13 @@ export class StandardsService {
   }
 
   /**
-   * Every partnership's children (the nightly job, with `onlyDue` those whose results may have moved): each
-   * partnership's rules and children worked out in turn, then their children evaluated in batches that
+   * Every partnership's children (the nightly job, with `onlyDue` those whose results may have moved): every
+   * partnership's rules and children worked out together, then their children evaluated in batches that
    * reach across partnerships (`recompute`).
    */
   async recomputeAll(opts: RecomputeOptions = {}): Promise<{ partnerships: number; children: number }> {
-    const ps = await this.db.selectFrom('partnerships').select('id').orderBy('id').execute();
-    const work: Recompute[] = [];
-    for (const p of ps) work.push(await this.toRecompute(p.id, opts));
-    return { partnerships: ps.length, children: await this.recompute(work, opts) };
+    const ps = (await this.db.selectFrom('partnerships').select('id').orderBy('id').execute()).map((p) => p.id);
+    return { partnerships: ps.length, children: await this.recompute(await this.toRecompute(ps, opts), opts) };
   }
 
   /** The child's standards, evaluated now and stored (access-logged, for those who may see the child). */
