@@ -231,5 +231,13 @@ describe('a recompute of every partnership', () => {
     }
     // Nothing left to evaluate the same day; the next day's are only some of them
     expect(await svc.recomputeAll({ onlyDue: true, batchSize: 5, inFlight: 2 })).toEqual({ partnerships: 4, children: 0 });
+    // One partnership's basis changed (an agency's type): its children alone are evaluated again, each against its own rules
+    const changed = partnerships.find((p) => p.id !== partnershipId)!;
+    const agency = await database.db.selectFrom('agencies').select(['id', 'type']).where('partnership_id', '=', changed.id).orderBy('id').executeTakeFirstOrThrow();
+    await database.db.updateTable('agencies').set({ type: agency.type === 'police' ? 'health' : 'police' }).where('id', '=', agency.id).execute();
+    const theirs = await database.db.selectFrom('children').select('id').where('partnership_id', '=', changed.id).execute();
+    expect(theirs.length).toBeGreaterThan(0);
+    expect(await svc.recomputeAll({ onlyDue: true, batchSize: 5, inFlight: 2 })).toEqual({ partnerships: 4, children: theirs.length });
+    await database.db.updateTable('agencies').set({ type: agency.type }).where('id', '=', agency.id).execute();
   });
 });
