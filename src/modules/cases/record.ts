@@ -5,6 +5,7 @@
  */
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
+import { retryingTransaction } from '../../db/retry.js';
 import type { Database } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
@@ -58,14 +59,21 @@ export class ChildRecords {
   /**
    * Lock order: a change takes the child's lock (lockChild) first, before it reads anything of the child;
    * the access-log rows, which serialise on the partnership's hash chain, are written last, just
-   * before the commit, after the child's standards are stored. So two transactions never wait on each
-   * other in opposite orders, and the partnership-wide chain is held only for the append and the commit,
-   * not while the record is read or evaluated.
+   * before the commit, after the child's standards are stored. So two of these transactions never wait on
+   * each other in opposite orders, and the partnership-wide chain is held only for the append and the commit,
+   * not while the record is read or evaluated. An import holds the chain from its first batch until it commits
+   * and writes children's rows meanwhile: when a change and an import wait on each other, PostgreSQL ends one,
+   * and a change or view it ends runs again, whole (retryingTransaction), after the import.
    */
   private async run<T>(actor: Actor, given: string, fallback: Omit<AccessRecord, 'subjectId'>, fn: (s: RecordScope) => Promise<T>, after?: (trx: Trx, childId: string) => Promise<void>): Promise<T> {
     // The id as the database writes it (a UUID in lower case), whatever case the address gave it in: the child's
     // lock and its re-evaluation are keyed by it
     const childId = given.toLowerCase();
+    // Run again, whole, should the database end it to break a deadlock (src/db/retry.ts)
+    return retryingTransaction(() => this.runOnce(actor, childId, fallback, fn, after));
+  }
+
+  private async runOnce<T>(actor: Actor, childId: string, fallback: Omit<AccessRecord, 'subjectId'>, fn: (s: RecordScope) => Promise<T>, after?: (trx: Trx, childId: string) => Promise<void>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
       // A change holds the child's lock from the start, so what it reads of the child (whether it was anonymised
       // meanwhile, say) is as the change before it left it

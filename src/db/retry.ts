@@ -1,0 +1,21 @@
+/**
+ * A transaction the database rolled back to break a deadlock (40P01), or could not serialise (40001), left
+ * nothing behind: it can simply run again. Two transactions can wait on each other when they take the same
+ * locks in opposite orders (a change to a child takes the child's rows and then the partnership's access-log
+ * chain; an import holds the chain from its first batch and then writes children's rows); PostgreSQL ends
+ * one of them after `deadlock_timeout`, and the other goes on. Run again, the one ended waits its turn.
+ */
+const RETRYABLE = new Set(['40P01', '40001']);
+
+export const isRetryable = (err: unknown): boolean => typeof err === 'object' && err !== null && RETRYABLE.has(String((err as { code?: unknown }).code));
+
+/** Runs `transaction` (which must do nothing outside its database transaction) again while the database asks for it, up to `attempts` times in all. */
+export async function retryingTransaction<T>(transaction: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (err) {
+      if (attempt >= attempts || !isRetryable(err)) throw err;
+    }
+  }
+}
