@@ -84,7 +84,7 @@ describe('the batch recompute', () => {
     const facts = await repo.loadFactsMany(database.db, [partnershipId], [a!, b!, c!]);
     const full = evaluate(facts.get(a!)!, rules, '2026-11-02');
     const fewer = evaluate(facts.get(b!)!, rules, '2026-11-02').slice(0, 3);
-    await repo.replaceResultsMany(database.db, partnershipId, new Map([[a!, full], [b!, fewer], [c!, []]]), clock.now());
+    await repo.replaceResultsMany(database.db, [{ partnershipId, results: new Map([[a!, full], [b!, fewer], [c!, []]]) }], clock.now());
     const keysOf = async (id: string) => (await database.db.selectFrom('standard_results').select('standard_key').where('child_id', '=', id).orderBy('standard_key').execute()).map((r) => r.standard_key);
     expect(await keysOf(a!)).toEqual(full.map((r) => r.key).sort());
     expect(await keysOf(b!)).toEqual(fewer.map((r) => r.key).sort());

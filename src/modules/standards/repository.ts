@@ -355,19 +355,22 @@ export function resultsAre(stored: Stored['results'], results: StandardResult[])
 
 /**
  * Many children's results replace whatever was stored for them (in the caller's transaction), each with
- * the groups its child is counted in on the dashboards (migration 017), in one statement: the rows sent as one
- * JSON document, those that differ from what is stored upserted, and any stored standard a child no longer
+ * the groups its child is counted in on the dashboards (migration 017), for children of one or more
+ * partnerships, in one statement: the rows sent as one JSON document, those that differ from what is stored upserted, and any stored standard a child no longer
  * has a result for deleted. Whoever stores a child's results holds the child's lock (cases/record.ts), so no
  * two store the same child's at once; a child deleted meanwhile is skipped. A result that has not changed
  * (most of them, night after night) is not written, nor locked, at all, so `evaluated_at` is when a result
  * last changed.
  */
-export async function replaceResultsMany(q: Q, partnershipId: string, results: ReadonlyMap<string, StandardResult[]>, at: Date, opts: { stale?: boolean } = {}): Promise<void> {
-  if (!results.size) return;
+export async function replaceResultsMany(q: Q, parts: readonly { partnershipId: string; results: ReadonlyMap<string, StandardResult[]> }[], at: Date, opts: { stale?: boolean } = {}): Promise<void> {
   const rows: unknown[] = [];
-  for (const [childId, rs] of results)
-    for (const r of rs) rows.push({ child_id: childId, standard_key: r.key, status: r.status, due_on: r.dueOn, flagged: Boolean(r.flagged), reason: r.reason ?? null, evidence: r.evidence });
-  const doc = JSON.stringify(rows);
+  const children: { id: string; partnership_id: string }[] = [];
+  for (const { partnershipId, results } of parts)
+    for (const [childId, rs] of results) {
+      children.push({ id: childId, partnership_id: partnershipId });
+      for (const r of rs) rows.push({ partnership_id: partnershipId, child_id: childId, standard_key: r.key, status: r.status, due_on: r.dueOn, flagged: Boolean(r.flagged), reason: r.reason ?? null, evidence: r.evidence });
+    }
+  if (!children.length) return;
   // Results of standards a child no longer has, deleted in the same statement through the primary key (child,
   // standard): none in practice (every child gets a result for each standard with a version), and none to look
   // for when the caller knows there are none (`stale: false`: it read them)
@@ -376,19 +379,19 @@ export async function replaceResultsMany(q: Q, partnershipId: string, results: R
       ? sql``
       : sql`, gone as (
           delete from standard_results s
-          where s.child_id in (select c.id from jsonb_array_elements_text(${JSON.stringify([...results.keys()])}::jsonb) as t(id)
-              join children c on c.id = t.id::uuid and c.partnership_id = ${partnershipId}::uuid)
+          where s.child_id in (select c.id from jsonb_to_recordset(${JSON.stringify(children)}::jsonb) as t(id uuid, partnership_id uuid)
+              join children c on c.id = t.id and c.partnership_id = t.partnership_id)
             and (s.child_id, s.standard_key) not in (select x.child_id, x.standard_key from x))`;
   // Compared first with what is stored, by a plain read: only the rows that differ reach the upsert, which would
   // lock (and so write to) every row it met, changed or not
   await sql`
     with x as (
-      select x.child_id, x.standard_key, x.status, x.due_on, x.flagged, x.reason, x.evidence, c.area_id, c.team_id, lead.agency_id
-      from jsonb_to_recordset(${doc}::jsonb) as x(child_id uuid, standard_key text, status text, due_on date, flagged boolean, reason text, evidence jsonb)
-      join children c on c.id = x.child_id and c.partnership_id = ${partnershipId}::uuid
+      select x.partnership_id, x.child_id, x.standard_key, x.status, x.due_on, x.flagged, x.reason, x.evidence, c.area_id, c.team_id, lead.agency_id
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(partnership_id uuid, child_id uuid, standard_key text, status text, due_on date, flagged boolean, reason text, evidence jsonb)
+      join children c on c.id = x.child_id and c.partnership_id = x.partnership_id
       left join users lead on lead.id = c.lead_user_id)${stale}
     insert into standard_results (partnership_id, child_id, standard_key, status, due_on, flagged, reason, evidence, evaluated_at, area_id, team_id, agency_id)
-    select ${partnershipId}::uuid, x.child_id, x.standard_key, x.status, x.due_on, x.flagged, x.reason, x.evidence, ${at}::timestamptz, x.area_id, x.team_id, x.agency_id
+    select x.partnership_id, x.child_id, x.standard_key, x.status, x.due_on, x.flagged, x.reason, x.evidence, ${at}::timestamptz, x.area_id, x.team_id, x.agency_id
     from x left join standard_results r on r.child_id = x.child_id and r.standard_key = x.standard_key
     where r.child_id is null
       or (r.status, r.due_on, r.flagged, r.reason, r.evidence, r.area_id, r.team_id, r.agency_id)
@@ -403,17 +406,18 @@ export async function replaceResultsMany(q: Q, partnershipId: string, results: R
 }
 
 /**
- * Until when each of many children's results hold, on what basis (migration 018): one upsert, skipping the
+ * Until when each of many children's results hold, on what basis (migration 018), for children of one or
+ * more partnerships (each with its partnership's basis): one upsert, skipping the
  * rows that are as they were (a child evaluated again before its day has passed gets the same day back).
  */
-export async function writeEvaluations(q: Q, partnershipId: string, holds: ReadonlyMap<string, string | null>, basis: string, at: Date): Promise<void> {
-  if (!holds.size) return;
-  const doc = JSON.stringify([...holds].map(([child_id, holds_until]) => ({ child_id, holds_until })));
+export async function writeEvaluations(q: Q, parts: readonly { partnershipId: string; basis: string; holds: ReadonlyMap<string, string | null> }[], at: Date): Promise<void> {
+  const rows = parts.flatMap((p) => [...p.holds].map(([child_id, holds_until]) => ({ child_id, partnership_id: p.partnershipId, basis: p.basis, holds_until })));
+  if (!rows.length) return;
   await sql`
     insert into standard_evaluations (child_id, partnership_id, basis, holds_until, evaluated_at)
-    select x.child_id, ${partnershipId}::uuid, ${basis}, x.holds_until, ${at}::timestamptz
-    from jsonb_to_recordset(${doc}::jsonb) as x(child_id uuid, holds_until date)
-    join children c on c.id = x.child_id and c.partnership_id = ${partnershipId}::uuid
+    select x.child_id, x.partnership_id, x.basis, x.holds_until, ${at}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(child_id uuid, partnership_id uuid, basis text, holds_until date)
+    join children c on c.id = x.child_id and c.partnership_id = x.partnership_id
     on conflict (child_id) do update set basis = excluded.basis, holds_until = excluded.holds_until, evaluated_at = excluded.evaluated_at
     where (standard_evaluations.basis, standard_evaluations.holds_until) is distinct from (excluded.basis, excluded.holds_until)`.execute(q);
 }
@@ -438,17 +442,20 @@ export async function childrenToEvaluate(q: Q, partnerships: readonly { partners
 }
 
 /**
- * Moves the partnership's records version on (migration 019), in the caller's transaction: the figures
- * kept against the number it had are no longer read once it commits. Taking the access-log chain's lock
- * first (in the same statement), as lockChain does, so that the row is locked in the same order as the chain:
+ * Moves the partnership's (or each partnership's) records version on (migration 019), in the caller's
+ * transaction, in one statement: the figures kept against the number it had are no longer read once it
+ * commits. Taking the access-log chain's lock first (in the same statement), as lockChain does, so that the row
+ * is locked in the same order as the chain:
  * late in a transaction that changed a child's record or results, or (the batch recompute) in a transaction of
  * its own just after the results committed, when figures kept in between are for a few milliseconds older
  * than the results.
  */
-export async function bumpRecordsVersion(q: Q, partnershipId: string): Promise<void> {
-  // The lock taken by the statement itself, before the row it writes
-  await sql`with chain as (select ${chainLock(partnershipId)})
-    insert into partnership_versions (partnership_id, records_version) select ${partnershipId}::uuid, 1 from chain
+export async function bumpRecordsVersion(q: Q, partnershipIds: string | readonly string[]): Promise<void> {
+  const ids = [...new Set(typeof partnershipIds === 'string' ? [partnershipIds] : partnershipIds)].sort();
+  if (!ids.length) return;
+  // The locks taken by the statement itself, one partnership after another in the order of their ids, before the rows it writes
+  await sql`with chain as (select ${sql.join(ids.map(chainLock))})
+    insert into partnership_versions (partnership_id, records_version) select t.id::uuid, 1 from chain, jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as t(id)
     on conflict (partnership_id) do update set records_version = partnership_versions.records_version + 1`.execute(q);
 }
 

@@ -222,9 +222,9 @@ export class StandardsService {
     const changed = !repo.resultsAre(stored.results, assessed.results);
     if (changed) {
       const keys = new Set<string>(assessed.results.map((r) => r.key));
-      await repo.replaceResultsMany(q, partnershipId, new Map([[childId, assessed.results]]), at, { stale: stored.results.some((s) => !keys.has(s.standard_key)) });
+      await repo.replaceResultsMany(q, [{ partnershipId, results: new Map([[childId, assessed.results]]) }], at, { stale: stored.results.some((s) => !keys.has(s.standard_key)) });
     }
-    if (stored.evaluation?.basis !== basis || stored.evaluation.holds_until !== assessed.holdsUntil) await repo.writeEvaluations(q, partnershipId, new Map([[childId, assessed.holdsUntil]]), basis, at);
+    if (stored.evaluation?.basis !== basis || stored.evaluation.holds_until !== assessed.holdsUntil) await repo.writeEvaluations(q, [{ partnershipId, basis, holds: new Map([[childId, assessed.holdsUntil]]) }], at);
     return { changed };
   }
 
@@ -282,9 +282,10 @@ export class StandardsService {
    * The children of one or more partnerships, a batch of children at a time, a batch reaching across
    * partnerships (most partnerships have only a few children to evaluate on a night): each batch's facts in
    * the same few queries (loadFactsMany), evaluated by the same pure engine against each child's
-   * partnership's rules, and its results written in one upsert a partnership, in a transaction of its own.
-   * Each partnership's records version is moved on once the batch has committed, in the order of their ids,
-   * in a transaction of its own: the access-log chain locks that takes are always taken in one order, and
+   * partnership's rules, and its results and until when they hold written in two statements whatever the
+   * partnerships, in a transaction of its own. The partnerships' records versions are moved on once the batch
+   * has committed, in one statement taking their chains' locks in the order of their ids, in a transaction of
+   * its own: the access-log chain locks that takes are always taken in one order, and
    * never waited for while the batch holds its children's locks (an import holds its partnership's chain
    * until it commits, and a change to a child of another partnership would wait). `inFlight` batches
    * at once (default 1): with two, one is evaluated while the other is read or written, which is quicker
@@ -355,19 +356,24 @@ export class StandardsService {
           if (t) t.evaluateMs += performance.now() - t0;
           t0 = performance.now();
           const at = this.records.clock.now();
-          for (const [i, part] of parts.entries()) {
-            await repo.replaceResultsMany(trx, part.partnershipId, evaluated[i]!.results, at);
-            await repo.writeEvaluations(trx, part.partnershipId, evaluated[i]!.holds, ctxOf.get(part.partnershipId)!.basis, at);
-          }
+          // Every partnership's part of the batch in the same two statements
+          await repo.replaceResultsMany(
+            trx,
+            parts.map((part, i) => ({ partnershipId: part.partnershipId, results: evaluated[i]!.results })),
+            at,
+          );
+          await repo.writeEvaluations(
+            trx,
+            parts.map((part, i) => ({ partnershipId: part.partnershipId, basis: ctxOf.get(part.partnershipId)!.basis, holds: evaluated[i]!.holds })),
+            at,
+          );
           if (t) t.writeMs += performance.now() - t0;
           evaluatedChildren += locked.size;
           return parts.map((p) => p.partnershipId);
         });
         // Then, on their own, the records versions: the chain's locks they take (which an import holds until it
         // commits) are never waited for while the batch holds its children's locks
-        await this.db.transaction().execute(async (trx) => {
-          for (const partnershipId of written) await repo.bumpRecordsVersion(trx, partnershipId);
-        });
+        await this.db.transaction().execute((trx) => repo.bumpRecordsVersion(trx, written));
         if (opts.rest) await new Promise((r) => setTimeout(r, opts.rest! * (performance.now() - started)));
       }
     };
