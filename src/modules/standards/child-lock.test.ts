@@ -156,8 +156,9 @@ describe('the child’s lock', () => {
       await lockChain(trx, partnershipId);
       chainHeld.resolve();
       await changeWaits.promise;
-      // By now the change holds the child's row and waits for the chain: each waits for the other
-      await new Promise((r) => setTimeout(r, 300));
+      // Once the change, which holds the child's row, waits for the chain, the import wants the row: each waits for the other
+      while (!(await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`.execute(database.db)).rows[0]!.n)
+        await new Promise((r) => setTimeout(r, 20));
       await trx.updateTable('children').set({ school_name: 'Test: written by the import', version: sql`version + 1` }).where('id', '=', childId).execute();
     });
     await chainHeld.promise;
