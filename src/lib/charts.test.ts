@@ -25,4 +25,12 @@ describe('charts', () => {
     expect(picture(lineChartSvg([{ label: 'Jan', value: 10 }, { label: 'Feb', value: 20 }]))).toBe(picture(first));
     expect(first).toContain('Feb');
   });
+
+  it('leaves room on the left for a long label drawn in a font a sixth wider than the Arial it is measured in', () => {
+    const svg = barChartSvg([{ label: 'Strategy discussion attended by social care, police and health, and by others', value: 50 }]);
+    // The label, truncated to 300 of Arial's pixels and set right to the axis, ends where it is placed
+    const right = Number(/text-anchor="end"[^>]*translate\(([\d.]+) /.exec(svg)?.[1]);
+    expect(svg).toContain('police an...');
+    expect(right).toBeGreaterThanOrEqual((300 * 7) / 6);
+  });
 });

@@ -46,14 +46,19 @@ function draw(option: echarts.EChartsOption, width: number, height: number, prin
   }
 }
 
+/** The widest a bar's label is drawn (longer ones end in an ellipsis). */
+const LABEL_WIDTH = 300;
+
 /** A horizontal bar chart of percentages (null: no bar), one bar for each label; `print` for a PDF. */
 export function barChartSvg(items: { label: string; value: number | null }[], width = 720, print = false): string {
   const height = Math.max(120, 40 + items.length * 28);
   return render(
     {
-      grid: { left: 8, right: 48, top: 8, bottom: 24, containLabel: true },
+      // ECharts measures the labels with Arial's widths; where the browser has no Arial its fallback can be
+      // wider by a sixth (DejaVu Sans), so the labels, set right to the axis, are given that much room on the left
+      grid: { left: 8 + Math.ceil(LABEL_WIDTH / 6), right: 48, top: 8, bottom: 24, containLabel: true },
       xAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%', color: TEXT } },
-      yAxis: { type: 'category', inverse: true, data: items.map((i) => i.label), axisLabel: { color: TEXT, width: 300, overflow: 'truncate' } },
+      yAxis: { type: 'category', inverse: true, data: items.map((i) => i.label), axisLabel: { color: TEXT, width: LABEL_WIDTH, overflow: 'truncate' } },
       series: [{ type: 'bar', data: items.map((i) => i.value), itemStyle: { color: BLUE }, label: { show: true, position: 'right', formatter: '{c}%', color: TEXT } }],
     },
     width,
