@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { NotFoundError } from '../../lib/errors.js';
-import { paged, pageOut, pageQuery } from '../../lib/pagination.js';
+import { pageOf, pageOut, pageQuery } from '../../lib/pagination.js';
 import { emptyToUndefined, optionalIsoDate, parse, text, version } from '../../lib/validation.js';
 import { apiRoute, idParams, type ApiRoute } from '../../web/api.js';
 import { requireActor } from '../../web/auth.js';
@@ -141,13 +141,13 @@ export function retentionApiRoutes(svc: RetentionService): ApiRoute[] {
       url: '/retention/reviews',
       tag: 'Retention',
       summary:
-        'Closed records due for review under the partnership’s retention rule, soonest due first: case reference, closing date and age band, never a name; every record due is access-logged; page with page and pageSize (partnership admins)',
+        'Closed records due for review under the partnership’s retention rule, soonest due first: case reference, closing date and age band, never a name; each record on the page is access-logged; page with page and pageSize (partnership admins)',
       roles: [ADMIN],
       query: z.object(pageQuery),
       response: pageOut(dueOut).extend({ asOf: z.string(), rule: ruleOut }),
       handler: async ({ actor, query }) => {
-        const r = await svc.list(actor);
-        return { ...paged(r.due, query), asOf: r.today, rule: { yearsAfterClosure: r.rule.yearsAfterClosure, minimumAge: r.rule.minimumAge } };
+        const r = await svc.list(actor, query);
+        return { ...pageOf(r.due, r.dueTotal, query), asOf: r.today, rule: { yearsAfterClosure: r.rule.yearsAfterClosure, minimumAge: r.rule.minimumAge } };
       },
     }),
     apiRoute({

@@ -11,6 +11,7 @@ import type { Db } from '../../db/database.js';
 import { type Actor, actorLabel, hasRole, systemActor } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import type { PageRequest } from '../../lib/pagination.js';
 import { londonDate } from '../../lib/working-days.js';
 import type { AccessLogService } from '../access-log/service.js';
 import { lockChild, type Trx } from '../cases/record.js';
@@ -112,20 +113,25 @@ export class RetentionService {
     return { partnerships: ps.length, marked };
   }
 
-  /** The records due for review (marked first), and the decisions made; each record shown is access-logged. */
-  async list(actor: Actor): Promise<{ today: string; rule: RetentionRule; due: DueReview[]; decided: DecidedReview[] }> {
+  /**
+   * The records due for review (marked first), every one or (`page`) a page of them, with how many are due in
+   * all, and the decisions made; each record shown is access-logged, and only those.
+   */
+  async list(actor: Actor, page?: PageRequest): Promise<{ today: string; rule: RetentionRule; due: DueReview[]; dueTotal: number; decided: DecidedReview[] }> {
     this.admin(actor);
     await this.markDue(actor);
     const today = this.today();
     return this.db.transaction().execute(async (trx) => {
       const rule = await repo.loadRule(trx, actor.partnershipId);
       const facts = new Map((await repo.loadFacts(trx, actor.partnershipId)).map((f) => [f.childId, f]));
-      const due = await repo.reviewsOf(trx, actor.partnershipId, ['due']);
+      const all = await repo.reviewsOf(trx, actor.partnershipId, ['due']);
+      const due = page ? all.slice((page.page - 1) * page.pageSize, page.page * page.pageSize) : all;
       const decided = await repo.reviewsOf(trx, actor.partnershipId, ['kept', 'anonymised']);
       await this.accessLog.recordMany(trx, actor, due.map((r) => ({ action: 'list', recordType: 'retention-review', recordId: r.id, subjectId: r.child_id })));
       return {
         today,
         rule,
+        dueTotal: all.length,
         due: due.map((r) => {
           const f = facts.get(r.child_id);
           const decision = f ? retentionDecision(f, rule, today) : null;
@@ -195,7 +201,8 @@ export class RetentionService {
         throw new RetentionConflict(`This record cannot be anonymised: ${why}. Nothing was changed.`);
       }
       const now = this.clock.now();
-      // The access-log chain lock first, as every change to a child's record takes it before the child's rows
+      // The access-log chain's lock before the child's rows: an import holds the chain while it writes children's
+      // rows, so rows taken first could deadlock with one (the child's lock, taken above, keeps changes out)
       await this.accessLog.record(trx, actor, { action: 'anonymise', recordType: 'child', recordId: r.child_id, subjectId: r.child_id, details: { review: r.id, closedOn: r.closed_on } });
       const { counts, redact } = await repo.anonymiseChild(trx, actor.partnershipId, r.child_id, now);
       await repo.decide(trx, r, { status: 'anonymised', userId: actor.kind === 'user' ? actor.userId : null, actorLabel: actorLabel(actor), now });
