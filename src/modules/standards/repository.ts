@@ -356,11 +356,11 @@ export function resultsAre(stored: Stored['results'], results: StandardResult[])
 /**
  * Many children's results replace whatever was stored for them (in the caller's transaction), each with
  * the groups its child is counted in on the dashboards (migration 017), for children of one or more
- * partnerships, in one statement: the rows sent as one JSON document, those that differ from what is stored upserted, and any stored standard a child no longer
- * has a result for deleted. Whoever stores a child's results holds the child's lock (cases/record.ts), so no
- * two store the same child's at once; a child deleted meanwhile is skipped. A result that has not changed
- * (most of them, night after night) is not written, nor locked, at all, so `evaluated_at` is when a result
- * last changed.
+ * partnerships, in one statement: the rows sent as one JSON document, those that differ from what is stored
+ * upserted, and any stored standard a child no longer has a result for deleted. Whoever stores a child's
+ * results holds the child's lock (cases/record.ts), so no two store the same child's at once; a child deleted
+ * meanwhile is skipped. A result that has not changed (most of them, night after night) is not written, nor
+ * locked, at all, so `evaluated_at` is when a result last changed.
  */
 export async function replaceResultsMany(q: Q, parts: readonly { partnershipId: string; results: ReadonlyMap<string, StandardResult[]> }[], at: Date, opts: { stale?: boolean } = {}): Promise<void> {
   const rows: unknown[] = [];
