@@ -11,7 +11,7 @@ import type { Db } from '../../db/database.js';
 import { type Actor, actorLabel, hasRole, systemActor } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
-import type { PageRequest } from '../../lib/pagination.js';
+import { type PageRequest, paged } from '../../lib/pagination.js';
 import { londonDate } from '../../lib/working-days.js';
 import type { AccessLogService } from '../access-log/service.js';
 import { lockChild, type Trx } from '../cases/record.js';
@@ -125,7 +125,7 @@ export class RetentionService {
       const rule = await repo.loadRule(trx, actor.partnershipId);
       const facts = new Map((await repo.loadFacts(trx, actor.partnershipId)).map((f) => [f.childId, f]));
       const all = await repo.reviewsOf(trx, actor.partnershipId, ['due']);
-      const due = page ? all.slice((page.page - 1) * page.pageSize, page.page * page.pageSize) : all;
+      const due = page ? paged(all, page).items : all;
       const decided = await repo.reviewsOf(trx, actor.partnershipId, ['kept', 'anonymised']);
       await this.accessLog.recordMany(trx, actor, due.map((r) => ({ action: 'list', recordType: 'retention-review', recordId: r.id, subjectId: r.child_id })));
       return {

@@ -251,7 +251,7 @@ export async function ruleRows(q: Q, of: { partnershipId: string } | { childId: 
 /** The same for many partnerships at once (a recompute of every partnership), in the order of their ids. */
 export async function ruleRowsOf(q: Q, partnershipIds: readonly string[]): Promise<RuleRows[]> {
   if (!partnershipIds.length) return [];
-  return rulesFrom(q, sql`(select p.id as partnership_id from jsonb_to_recordset(${JSON.stringify(partnershipIds.map((id) => ({ id })))}::jsonb) as p(id uuid))`);
+  return rulesFrom(q, sql`(select t.id::uuid as partnership_id from jsonb_array_elements_text(${JSON.stringify(partnershipIds)}::jsonb) as t(id))`);
 }
 
 async function rulesFrom(q: Q, from: ReturnType<typeof sql>): Promise<RuleRows[]> {
