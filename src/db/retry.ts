@@ -7,7 +7,7 @@
  */
 const RETRYABLE = new Set(['40P01', '40001']);
 
-export const isRetryable = (err: unknown): boolean => typeof err === 'object' && err !== null && RETRYABLE.has(String((err as { code?: unknown }).code));
+const isRetryable = (err: unknown): boolean => typeof err === 'object' && err !== null && RETRYABLE.has(String((err as { code?: unknown }).code));
 
 /** Runs `transaction` (which must do nothing outside its database transaction) again while the database asks for it, up to `attempts` times in all. */
 export async function retryingTransaction<T>(transaction: () => Promise<T>, attempts = 3): Promise<T> {

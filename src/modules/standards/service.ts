@@ -213,8 +213,9 @@ export class StandardsService {
 
   /**
    * Stores a child's results and until when they hold, writing only what differs from what is stored (most
-   * views and many changes leave them as they were). The upserts would skip equal rows too, but they would
-   * still lock them: reading first lets two people viewing the same child not wait for each other.
+   * views and many changes leave them as they were). What is stored is read first: it says whether anything
+   * changed (the caller moves the records version on only then), whether a stored standard is no longer the
+   * child's, and lets the commonest case, nothing changed, cost that one read and no write.
    */
   private async store(q: Q, partnershipId: string, childId: string, assessed: { results: StandardResult[]; holdsUntil: string | null }, basis: string): Promise<{ changed: boolean }> {
     const at = this.records.clock.now();
@@ -285,10 +286,9 @@ export class StandardsService {
    * partnership's rules, and its results and until when they hold written in two statements whatever the
    * partnerships, in a transaction of its own. The partnerships' records versions are moved on once the batch
    * has committed, in one statement taking their chains' locks in the order of their ids, in a transaction of
-   * its own: the access-log chain locks that takes are always taken in one order, and
-   * never waited for while the batch holds its children's locks (an import holds its partnership's chain
-   * until it commits, and a change to a child of another partnership would wait). `inFlight` batches
-   * at once (default 1): with two, one is evaluated while the other is read or written, which is quicker
+   * its own: those locks are always taken in one order, and never waited for while the batch holds its
+   * children's locks (an import holds its partnership's chain until it commits, and a change to a child of
+   * another partnership would wait). `inFlight` batches at once (default 1): with two, one is evaluated while the other is read or written, which is quicker
    * alone (the CLI) but takes both cores of a small server from the people it is serving (the nightly job,
    * imports and rule changes run in the server). `timings` (optional) gathers where the time went. A batch
    * evaluates only the children whose lock it gets (tryLockChildren), so that it never waits for a change
