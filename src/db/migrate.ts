@@ -18,6 +18,7 @@ import * as m017 from './migrations/017_standard_results_groups.js';
 import * as m018 from './migrations/018_standard_evaluations.js';
 import * as m019 from './migrations/019_partnership_versions.js';
 import * as m020 from './migrations/020_plan_action_done_at.js';
+import * as m021 from './migrations/021_records_version_at_commit.js';
 
 /** Migrations are listed here in order; one set serves PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '018_standard_evaluations': m018,
   '019_partnership_versions': m019,
   '020_plan_action_done_at': m020,
+  '021_records_version_at_commit': m021,
 };
 
 /** The table recording which migrations have run (and its lock table). */

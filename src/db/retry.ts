@@ -1,9 +1,10 @@
 /**
  * A transaction the database rolled back to break a deadlock (40P01), or could not serialise (40001), left
  * nothing behind: it can simply run again. Two transactions can wait on each other when they take the same
- * locks in opposite orders (a change to a child takes the child's rows and then the partnership's access-log
- * chain; an import holds the chain from its first batch and then writes children's rows); PostgreSQL ends
- * one of them after `deadlock_timeout`, and the other goes on. Run again, the one ended waits its turn.
+ * locks in opposite orders; every writer of children's records takes their rows first and the partnership's
+ * access-log chain at its end (changes, imports, anonymising), so this is the defence should some path, or
+ * the database's own choice of row locks, still cross. PostgreSQL ends one of the two after
+ * `deadlock_timeout`, and the other goes on. Run again, the one ended waits its turn.
  */
 const RETRYABLE = new Set(['40P01', '40001']);
 

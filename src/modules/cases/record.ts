@@ -61,9 +61,9 @@ export class ChildRecords {
    * the access-log rows, which serialise on the partnership's hash chain, are written last, just
    * before the commit, after the child's standards are stored. So two of these transactions never wait on
    * each other in opposite orders, and the partnership-wide chain is held only for the append and the commit,
-   * not while the record is read or evaluated. An import holds the chain from its first batch until it commits
-   * and writes children's rows meanwhile: when a change and an import wait on each other, PostgreSQL ends one,
-   * and a change or view it ends runs again, whole (retryingTransaction), after the import.
+   * not while the record is read or evaluated. Imports and anonymising take them in the same order (children's
+   * rows, then the chain at their end). Should the database still end a change or view to break a deadlock, it
+   * runs again, whole (retryingTransaction).
    */
   private async run<T>(actor: Actor, given: string, fallback: Omit<AccessRecord, 'subjectId'>, fn: (s: RecordScope) => Promise<T>, after?: (trx: Trx, childId: string) => Promise<void>): Promise<T> {
     // The id as the database writes it (a UUID in lower case), whatever case the address gave it in: the child's

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { type Insertable, type Selectable, sql } from 'kysely';
 import type { Category, ChildrenTable, ConferencesTable, CpPlansTable, ReferralsTable, S47EnquiriesTable } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
-import type { AccessLogService, AccessRecord } from '../access-log/service.js';
+import type { AccessRecord } from '../access-log/service.js';
 import type { Trx } from '../cases/record.js';
 import type { CensusChild, CensusPlan } from './cin-census/parse.js';
 import { CATEGORY_CODES, type CensusIssue, episodeConferenceDates, showDate } from './cin-census/validate.js';
@@ -28,13 +28,30 @@ const REFERRAL_SUMMARY = 'Referral recorded in the CIN census';
 export interface BatchContext {
   partnershipId: string;
   actor: Actor;
-  accessLog: AccessLogService;
 }
 
-/** What a batch did: merged into the import's totals only when the batch is written. */
+/**
+ * What a batch did: merged into the import's totals only when the batch is written. Its access-log rows are
+ * appended when the whole import is written, just before it commits: the partnership's chain is taken last,
+ * after every child's row, as a change to one child takes it, so the two never wait on each other in turn.
+ */
 export interface BatchResult {
   counts: ImportCounts;
   issues: CensusIssue[];
+  imported: Imported;
+}
+
+/** The children imported, in the file's order, and whether each was new to Assure: kept small, as ids and flags. */
+export interface Imported {
+  ids: string[];
+  created: boolean[];
+}
+
+export const noneImported = (): Imported => ({ ids: [], created: [] });
+
+/** The access-log rows of the children imported from `from` up to `to`. */
+export function importedAccess(imported: Imported, from: number, to: number): AccessRecord[] {
+  return imported.ids.slice(from, to).map((id, i) => ({ action: 'import', recordType: 'child', recordId: id, subjectId: id, details: { source: 'cin-census', created: imported.created[from + i]! } }));
 }
 
 export const emptyCounts = (): ImportCounts => ({ children: 0, plans: 0, s47: 0, conferences: 0, reviews: 0, created: 0, updated: 0 });
@@ -53,7 +70,7 @@ interface Writes {
   conferenceUpdates: Update[];
   /** A plan and the initial conference that started it. */
   startedBy: [planId: string, conferenceId: string][];
-  access: AccessRecord[];
+  imported: Imported;
 }
 
 function isCategory(v: string | null): v is Category {
@@ -83,14 +100,13 @@ export async function writeCensusBatch(trx: Trx, ctx: BatchContext, batch: Censu
     each((chunk) => trx.selectFrom('conferences').selectAll().where('partnership_id', '=', pid).where('child_id', 'in', chunk).execute()).then(byChild),
   ]);
 
-  const w: Writes = { children: [], updates: [], referrals: [], s47: [], plans: [], conferences: [], conferenceUpdates: [], startedBy: [], access: [] };
+  const w: Writes = { children: [], updates: [], referrals: [], s47: [], plans: [], conferences: [], conferenceUpdates: [], startedBy: [], imported: noneImported() };
   for (const child of batch) {
     const found = child.laChildId ? byLaId.get(child.laChildId) : undefined;
     planChild(ctx, child, found, found ? { referrals: referrals.get(found.id) ?? [], s47s: s47s.get(found.id) ?? [], plans: plans.get(found.id) ?? [], conferences: conferences.get(found.id) ?? [] } : null, w, result);
   }
 
   await insertAll(trx, 'children', w.children);
-  await ctx.accessLog.recordMany(trx, ctx.actor, w.access);
   for (const u of w.updates) await updateRow(trx, u.table, u.id, pid, u.values, result.counts);
   await insertAll(trx, 'referrals', w.referrals);
   await insertAll(trx, 's47_enquiries', w.s47);
@@ -105,6 +121,8 @@ export async function writeCensusBatch(trx: Trx, ctx: BatchContext, batch: Censu
           where p.id = v.plan_id::uuid and p.partnership_id = ${pid}`.execute(trx),
     20_000,
   );
+  result.imported.ids.push(...w.imported.ids);
+  result.imported.created.push(...w.imported.created);
 }
 
 interface HeldRows {
@@ -151,7 +169,8 @@ function planChild(ctx: BatchContext, child: CensusChild, existing: Selectable<C
     counts.created++;
   }
   counts.children++;
-  w.access.push({ action: 'import', recordType: 'child', recordId: childId, subjectId: childId, details: { source: 'cin-census', created: !existing } });
+  w.imported.ids.push(childId);
+  w.imported.created.push(!existing);
 
   const { referrals, s47s: s47Rows, plans: planRows, conferences: conferenceRows } = held ?? { referrals: [], s47s: [], plans: [], conferences: [] };
   const common = { partnership_id: pid, child_id: childId, created_by: createdBy };

@@ -19,7 +19,7 @@ import { londonDate } from '../../lib/working-days.js';
 import type { AccessLogService, AccessRecord } from '../access-log/service.js';
 import { partnershipClosures } from '../cases/repository.js';
 import type { Trx } from '../cases/record.js';
-import { type BatchContext, type BatchResult, emptyCounts, IMPORT_NOTE, writeCensusBatch } from './census-batch.js';
+import { type BatchContext, type BatchResult, emptyCounts, IMPORT_NOTE, importedAccess, noneImported, writeCensusBatch } from './census-batch.js';
 import { type CensusChild, CensusFormatError, type CensusHeader, readCensusFile } from './cin-census/parse.js';
 import { type CensusIssue, validateChild } from './cin-census/validate.js';
 import type { CsvProblem } from '../../lib/csv-problems.js';
@@ -128,6 +128,7 @@ export class ImportsService {
       return await this.db.transaction().execute(async (trx) => {
         const counts: ImportCounts = emptyCounts();
         const issues: CensusIssue[] = [];
+        const written: BatchResult = { counts, issues, imported: noneImported() };
         let header: CensusHeader | null = null;
         let partnership: Partnership | null = null;
         let actor: Actor | null = null;
@@ -140,7 +141,7 @@ export class ImportsService {
         let batchIds = new Set<string>();
         const flush = async () => {
           if (batch.length === 0) return;
-          await writeIsolated(trx, { partnershipId: partnership!.id, actor: actor!, accessLog: this.accessLog }, batch, counts, issues);
+          await writeIsolated(trx, { partnershipId: partnership!.id, actor: actor! }, batch, written);
           batch = [];
           batchIds = new Set();
         };
@@ -176,6 +177,8 @@ export class ImportsService {
         }
         await flush();
         if (!partnership || !header) throw new ImportRefusedError('Nothing was imported: the file has no census header.');
+        // The partnership's access-log chain last, once every child's rows are written (BatchResult)
+        for (let i = 0; i < written.imported.ids.length; i += BATCH_SIZE) await this.accessLog.recordMany(trx, actor!, importedAccess(written.imported, i, i + BATCH_SIZE));
         const summary: ImportSummary = { ...counts, issues };
         const id = await insertImportRun(trx, {
           partnershipId: partnership.id,
@@ -403,9 +406,10 @@ export async function importChildrenCsvInto(
   if (problems.length) throw new ChildrenCsvError(problems.sort((a, b) => a.line - b.line).slice(0, 20));
   // Ended plans are updated before new plans are written: a child has one open plan at most
   await insertAll(trx, 'children', newChildren);
-  await ctx.accessLog.recordMany(trx, ctx.actor, access);
   for (const u of updates) await updateRow(trx, u.table, u.id, pid, u.values, counts);
   await insertAll(trx, 'cp_plans', newPlans);
+  // The partnership's access-log chain last, once every child's rows are written, as a change to one child takes it
+  await ctx.accessLog.recordMany(trx, ctx.actor, access);
 }
 
 /**
@@ -413,8 +417,8 @@ export async function importChildrenCsvInto(
  * children written one by one, so a record the database cannot hold leaves out that child only,
  * and the report says why.
  */
-async function writeIsolated(trx: Trx, ctx: BatchContext, batch: CensusChild[], counts: ImportCounts, issues: CensusIssue[]): Promise<void> {
-  const result: BatchResult = { counts: emptyCounts(), issues: [] };
+async function writeIsolated(trx: Trx, ctx: BatchContext, batch: CensusChild[], into: BatchResult): Promise<void> {
+  const result: BatchResult = { counts: emptyCounts(), issues: [], imported: noneImported() };
   await sql`savepoint census_batch`.execute(trx);
   try {
     await writeCensusBatch(trx, ctx, batch, result);
@@ -424,17 +428,19 @@ async function writeIsolated(trx: Trx, ctx: BatchContext, batch: CensusChild[], 
     await sql`release savepoint census_batch`.execute(trx);
     if (err instanceof DomainError) throw err;
     if (batch.length > 1) {
-      for (const child of batch) await writeIsolated(trx, ctx, [child], counts, issues);
+      for (const child of batch) await writeIsolated(trx, ctx, [child], into);
       return;
     }
     const child = batch[0]!;
-    issues.push(...result.issues, {
+    into.issues.push(...result.issues, {
       code: IMPORT_NOTE,
       child: child.laChildId ?? '(no LAchildID)',
       message: `This child (line ${child.line}) could not be imported: ${err instanceof Error ? err.message : String(err)}.`,
     });
     return;
   }
-  for (const k of Object.keys(counts) as (keyof ImportCounts)[]) counts[k] += result.counts[k];
-  issues.push(...result.issues);
+  for (const k of Object.keys(into.counts) as (keyof ImportCounts)[]) into.counts[k] += result.counts[k];
+  into.issues.push(...result.issues);
+  into.imported.ids.push(...result.imported.ids);
+  into.imported.created.push(...result.imported.created);
 }

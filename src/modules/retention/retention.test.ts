@@ -6,12 +6,12 @@
  */
 import { type LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildTestApp, type Agent, type TestApp } from '../../../test/support/app.js';
 import { makeChildOnPlan } from '../../../test/support/child-on-plan.js';
 import { type Fixture, makePartnership, PASSWORD } from '../../../test/support/factories.js';
 import { systemActor } from '../../lib/actor.js';
-import { verifyChain } from '../access-log/repository.js';
+import { lockChain, verifyChain } from '../access-log/repository.js';
 import { AccessLogService } from '../access-log/service.js';
 import { AuditConduct } from '../audits/conduct.js';
 import { AuditsService } from '../audits/service.js';
@@ -353,4 +353,37 @@ describe('the rule', () => {
     const logged = await t.database.db.selectFrom('access_log').select('id').where('record_type', '=', 'retention-rule').execute();
     expect(logged).toHaveLength(1);
   });
+});
+
+describe.skipIf(inject('testBackend') !== 'postgres')('anonymising while an import writes the child', () => {
+  it('waits for the import’s write to the child’s row, then anonymises; neither is ended as a deadlock', async () => {
+    const childId = await closedChild('Ines', 'Importcase', '1990-01-01');
+    await endPlan(childId);
+    // Past the rule the tests above saved (10 years after closure)
+    t.clock.set(new Date('2038-01-10T09:00:00Z'));
+    await svc.markDue(systemActor(f.partnershipId, 'test'));
+    const review = (await dueReview(childId))!;
+    const db = t.database.db;
+    let rowHeld!: () => void;
+    const held = new Promise<void>((r) => (rowHeld = r));
+    // An import as it writes: children's rows, then the partnership's access-log chain at its end
+    const importer = db.transaction().execute(async (trx) => {
+      await trx.updateTable('children').set({ ethnicity: 'WBRI', version: sql`version + 1` }).where('id', '=', childId).execute();
+      rowHeld();
+      // Until anonymising waits for the child's row
+      const until = Date.now() + 30_000;
+      while (!(await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted`.execute(db)).rows[0]!.n) {
+        if (Date.now() > until) throw new Error('Anonymising did not wait for the row');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await lockChain(trx, f.partnershipId);
+    });
+    await held;
+    const done = await svc.anonymise(await adminActor(), review.id, review.version);
+    await importer;
+    expect(done.counts.children).toBe(1);
+    expect((await db.selectFrom('children').select(['ethnicity', 'anonymised_at']).where('id', '=', childId).executeTakeFirstOrThrow()).anonymised_at).not.toBeNull();
+    expect(await whereFound('Importcase')).toEqual([]);
+    expect((await verifyChain(db)).broken).toBeNull();
+  }, 60_000);
 });

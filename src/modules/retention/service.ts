@@ -201,14 +201,15 @@ export class RetentionService {
         throw new RetentionConflict(`This record cannot be anonymised: ${why}. Nothing was changed.`);
       }
       const now = this.clock.now();
-      // The access-log chain's lock before the child's rows: an import holds the chain while it writes children's
-      // rows, so rows taken first could deadlock with one (the child's lock, taken above, keeps changes out)
-      await this.accessLog.record(trx, actor, { action: 'anonymise', recordType: 'child', recordId: r.child_id, subjectId: r.child_id, details: { review: r.id, closedOn: r.closed_on } });
       const { counts, redact } = await repo.anonymiseChild(trx, actor.partnershipId, r.child_id, now);
       await repo.decide(trx, r, { status: 'anonymised', userId: actor.kind === 'user' ? actor.userId : null, actorLabel: actorLabel(actor), now });
       await this.afterChange?.(trx, r.child_id);
       await repo.redactStandardResults(trx, r.child_id, redact);
-      await this.accessLog.record(trx, actor, { action: 'update', recordType: 'retention-review', recordId: r.id, subjectId: r.child_id, details: { decision: 'anonymised', changed: counts } });
+      // The access-log chain last, after the child's rows, as every change to a child's record and every import takes it
+      await this.accessLog.recordMany(trx, actor, [
+        { action: 'anonymise', recordType: 'child', recordId: r.child_id, subjectId: r.child_id, details: { review: r.id, closedOn: r.closed_on } },
+        { action: 'update', recordType: 'retention-review', recordId: r.id, subjectId: r.child_id, details: { decision: 'anonymised', changed: counts } },
+      ]);
       return { caseRef: caseReference(r.child_id), counts };
     });
   }

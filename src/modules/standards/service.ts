@@ -287,8 +287,8 @@ export class StandardsService {
    * partnerships, in a transaction of its own. The partnerships' records versions are moved on once the batch
    * has committed, in one statement taking their chains' locks in the order of their ids, in a transaction of
    * its own: those locks are always taken in one order, and never waited for while the batch holds its
-   * children's locks (an import holds its partnership's chain until it commits, and a change to a child of
-   * another partnership would wait). `inFlight` batches at once (default 1): with two, one is evaluated while the other is read or written, which is quicker
+   * children's locks (a change or an import holds its partnership's chain from its last writes until it commits,
+   * and the batch would make it wait in turn). `inFlight` batches at once (default 1): with two, one is evaluated while the other is read or written, which is quicker
    * alone (the CLI) but takes both cores of a small server from the people it is serving (the nightly job,
    * imports and rule changes run in the server). `timings` (optional) gathers where the time went. A batch
    * evaluates only the children whose lock it gets (tryLockChildren), so that it never waits for a change
@@ -371,8 +371,8 @@ export class StandardsService {
           evaluatedChildren += locked.size;
           return parts.map((p) => p.partnershipId);
         });
-        // Then, on their own, the records versions: the chain's locks they take (which an import holds until it
-        // commits) are never waited for while the batch holds its children's locks
+        // Then, on their own, the records versions: the chain's locks they take (which a change or an import holds
+        // until it commits) are never waited for while the batch holds its children's locks
         await this.db.transaction().execute((trx) => repo.bumpRecordsVersion(trx, written));
         if (opts.rest) await new Promise((r) => setTimeout(r, opts.rest! * (performance.now() - started)));
       }
