@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/support/app.js';
 import { makePartnership, PASSWORD, type Fixture } from '../../../test/support/factories.js';
-import { canonicalJson, verifyChain } from './repository.js';
+import { sha256 } from '../../lib/tokens.js';
+import { canonicalJson, GENESIS, rowHash, verifyChain } from './repository.js';
 
 let t: TestApp;
 let f: Fixture;
@@ -91,5 +92,18 @@ describe('access log', () => {
 
   it('hashes details independently of key order (jsonb reorders keys)', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}');
+  });
+
+  it('a row’s hash is sha256 of the previous hash and the canonical JSON of its fields, whatever they hold', () => {
+    const rows = [
+      { partnership_id: 'p1', at: new Date('2026-03-29T00:59:59.123Z'), user_id: null, actor: 'system:import', action: 'import', record_type: 'child', record_id: 'c1', subject_id: 'c1', request_id: null, details: { source: 'cin-census', created: true } },
+      { partnership_id: 'p2', at: '2026-10-25T01:30:00.000Z', user_id: 'u1', actor: 'Ann “Quote” O\'Neil\\', action: 'view', record_type: 'child', record_id: 'c2', subject_id: null, request_id: 'r-1', details: { z: [1, { b: 2, a: null }], a: 'é\n' } },
+      { partnership_id: 'p3', at: new Date(0), user_id: 'u2', actor: 'x', action: 'list', record_type: 'escalation', record_id: 'e', subject_id: undefined, request_id: undefined, details: {} },
+    ] as unknown as Parameters<typeof rowHash>[1][];
+    for (const row of rows) {
+      const reference = sha256(GENESIS + canonicalJson({ ...row, at: new Date(row.at).toISOString() }));
+      expect(rowHash(GENESIS, row)).toBe(reference);
+    }
+    expect(rowHash('a'.repeat(64), rows[0]!)).not.toBe(rowHash(GENESIS, rows[0]!));
   });
 });
