@@ -152,7 +152,7 @@ describe('the child’s lock', () => {
     const chainHeld = deferred();
     const changeWaits = deferred();
     // Locks taken the other way round from every writer's order (rows, then the chain), as imports took them before
-    // 8 December: should any transaction still do so, the change it deadlocks with runs again
+    // the night of 7 December: should any transaction still do so, the change it deadlocks with runs again
     const other = database.db.transaction().execute(async (trx) => {
       await lockChain(trx, partnershipId);
       chainHeld.resolve();
