@@ -126,6 +126,19 @@ export async function saveResponse(q: Q, id: string, version: number, discussion
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** How many published briefings each team has been sent and not yet responded to: the teams with any, of every partnership. */
+export async function unansweredBriefingsByTeam(q: Q): Promise<Map<string, number>> {
+  const rows = await q
+    .selectFrom('briefing_recipients as b')
+    .innerJoin('learning_reviews as r', 'r.id', 'b.review_id')
+    .select(['b.team_id', sql<number>`count(*)::int`.as('n')])
+    .where('b.responded_at', 'is', null)
+    .where('r.status', '=', 'published')
+    .groupBy('b.team_id')
+    .execute();
+  return new Map(rows.map((r) => [r.team_id, Number(r.n)]));
+}
+
 /** The published briefings sent to a team, newest first, with whether it has responded. */
 export async function briefingsForTeam(q: Q, partnershipId: string, teamId: string) {
   return q

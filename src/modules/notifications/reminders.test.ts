@@ -187,8 +187,51 @@ describe('reminder digests over SMTP', () => {
     expect(to(f.users.chair!.email)).toHaveLength(2);
   });
 
+  it('a team sent a 7-minute briefing hears of it in its members’ digests, counted and linked, never named; once it has responded, no more', async () => {
+    const db = t.database.db;
+    t.clock.set(new Date('2026-12-30T09:00:00Z'));
+    // A practitioner of the north team with no child of their own: nothing in their practice standards
+    const newcomer = await db
+      .insertInto('users')
+      .values({ partnership_id: f.partnershipId, agency_id: f.agencies.csc!, team_id: f.teams.north!, email: 'newcomer.901@test.assure.example', name: 'newcomer person', role: 'practitioner' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const review = (subject: string, status: 'draft' | 'published') =>
+      db
+        .insertInto('learning_reviews')
+        .values({ partnership_id: f.partnershipId, kind: 'rapid-review', title: `Rapid review: ${subject}`, subject, started_on: '2026-11-02', status, published_at: status === 'published' ? new Date('2026-12-29T10:00:00Z') : null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    const published = await review('Kestrel Moonvale', 'published');
+    const draft = await review('Wrenna Duskfield', 'draft');
+    // Sent to the north team; the south team is sent nothing
+    await db.insertInto('briefing_recipients').values([published, draft].map((r) => ({ partnership_id: f.partnershipId, review_id: r.id, team_id: f.teams.north! }))).execute();
+
+    await reminders().sendDue();
+    const onlyBriefing = to('newcomer.901@test.assure.example');
+    expect(onlyBriefing).toHaveLength(1);
+    expect(onlyBriefing[0]!.headers).toMatch(/Subject: Assure: 1 briefing for your team to discuss/);
+    expect(onlyBriefing[0]!.body).toContain(`Your team has 1 briefing to discuss and respond to: ${PUBLIC_URL}/learning#briefings`);
+    expect(onlyBriefing[0]!.body).not.toMatch(/standards/);
+    const worker = to(f.users.worker!.email).at(-1)!;
+    // A long subject is folded over lines in the header: unfolded, it says both
+    expect(worker.headers.replace(/\r\n\s+/g, ' ')).toMatch(/Subject: Assure: \d+ overdue.* in your practice standards; 1 briefing for your team to discuss/);
+    expect(worker.body).toContain(`${PUBLIC_URL}/learning#briefings`);
+    for (const m of [...onlyBriefing, worker]) for (const name of ['Kestrel', 'Moonvale', 'Wrenna', 'Rapid review']) expect(m.raw).not.toContain(name);
+    expect((await logRows()).filter((r) => r.user_id === newcomer.id)).toEqual([expect.objectContaining({ items: 1, kind: 'daily' })]);
+
+    // The team responds: the next day the newcomer, with nothing else to do, gets nothing; the worker's digest says nothing of it
+    await db.updateTable('briefing_recipients').set({ discussion: 'Discussed at the team meeting', responded_at: new Date('2026-12-30T15:00:00Z'), responded_by: f.users.manager!.id }).where('review_id', '=', published.id).execute();
+    t.clock.set(new Date('2026-12-31T09:00:00Z'));
+    await reminders().sendDue();
+    expect(to('newcomer.901@test.assure.example')).toHaveLength(1);
+    const next = to(f.users.worker!.email).at(-1)!;
+    expect(next).not.toBe(worker);
+    expect(next.body).not.toContain('briefing');
+  });
+
   it('a dry run sends and logs nothing', async () => {
-    t.clock.set(new Date('2026-12-29T09:00:00Z'));
+    t.clock.set(new Date('2027-01-01T09:00:00Z'));
     const [mails, rows] = [inbox.length, (await logRows()).length];
     const run = await reminders().sendDue({ dryRun: true });
     expect(run.planned.map((p) => p.email)).toContain(f.users.worker!.email);

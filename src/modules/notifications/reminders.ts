@@ -1,13 +1,14 @@
 /**
  * Sends the reminder digests that are due: each user whose digest is daily (once a London day, from
- * the configured hour) or weekly (Mondays, once a week) and who has something due or overdue gets
- * one e-mail of counts and links. The notification_log keeps a digest from going twice; a failed
+ * the configured hour) or weekly (Mondays, once a week) and who has something due or overdue, or whose
+ * team has a 7-minute briefing to respond to, gets one e-mail of counts and links. The notification_log keeps a digest from going twice; a failed
  * send writes no log row, so the next run tries again. Errors are logged, never thrown.
  */
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../lib/clock.js';
 import { addDays, londonDate } from '../../lib/working-days.js';
 import { userActor } from '../auth/service.js';
+import { unansweredBriefingsByTeam } from '../learning/repository.js';
 import { withNotifications } from './db.js';
 import { composeDigest } from './digest.js';
 import type { Mailer } from './mailer.js';
@@ -76,6 +77,8 @@ export class ReminderService {
       .orderBy('users.email')
       .execute();
 
+    const briefingsOf = await unansweredBriefingsByTeam(this.db);
+
     for (const u of users) {
       const digest = u.digest ?? defaultDigest(u.role);
       if (digest === 'off') continue;
@@ -86,9 +89,10 @@ export class ReminderService {
         if (last !== null && last > addDays(today, -7)) continue;
       }
       const items = await standardsQueue(this.db, userActor(u) as UserActor);
-      if (!items.length) continue;
-      const message = composeDigest(items, publicUrl, digest);
-      run.planned.push({ email: u.email, kind: digest, items: items.length });
+      const briefings = u.team_id ? (briefingsOf.get(u.team_id) ?? 0) : 0;
+      if (!items.length && !briefings) continue;
+      const message = composeDigest(items, publicUrl, digest, briefings);
+      run.planned.push({ email: u.email, kind: digest, items: message.items });
       if (opts.dryRun) continue;
       try {
         await this.mailer!.send({ to: u.email, subject: message.subject, text: message.text });
