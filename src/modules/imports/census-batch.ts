@@ -49,6 +49,12 @@ export interface Imported {
 
 export const noneImported = (): Imported => ({ ids: [], created: [] });
 
+/** Adds `more` to `into`, in order. */
+export function addImported(into: Imported, more: Imported): void {
+  into.ids.push(...more.ids);
+  into.created.push(...more.created);
+}
+
 /** The access-log rows of the children imported from `from` up to `to`. */
 export function importedAccess(imported: Imported, from: number, to: number): AccessRecord[] {
   return imported.ids.slice(from, to).map((id, i) => ({ action: 'import', recordType: 'child', recordId: id, subjectId: id, details: { source: 'cin-census', created: imported.created[from + i]! } }));
@@ -121,8 +127,7 @@ export async function writeCensusBatch(trx: Trx, ctx: BatchContext, batch: Censu
           where p.id = v.plan_id::uuid and p.partnership_id = ${pid}`.execute(trx),
     20_000,
   );
-  result.imported.ids.push(...w.imported.ids);
-  result.imported.created.push(...w.imported.created);
+  addImported(result.imported, w.imported);
 }
 
 interface HeldRows {

@@ -19,7 +19,7 @@ import { londonDate } from '../../lib/working-days.js';
 import type { AccessLogService, AccessRecord } from '../access-log/service.js';
 import { partnershipClosures } from '../cases/repository.js';
 import type { Trx } from '../cases/record.js';
-import { type BatchContext, type BatchResult, emptyCounts, IMPORT_NOTE, importedAccess, noneImported, writeCensusBatch } from './census-batch.js';
+import { addImported, type BatchContext, type BatchResult, emptyCounts, IMPORT_NOTE, importedAccess, noneImported, writeCensusBatch } from './census-batch.js';
 import { type CensusChild, CensusFormatError, type CensusHeader, readCensusFile } from './cin-census/parse.js';
 import { type CensusIssue, validateChild } from './cin-census/validate.js';
 import type { CsvProblem } from '../../lib/csv-problems.js';
@@ -441,6 +441,5 @@ async function writeIsolated(trx: Trx, ctx: BatchContext, batch: CensusChild[], 
   }
   for (const k of Object.keys(into.counts) as (keyof ImportCounts)[]) into.counts[k] += result.counts[k];
   into.issues.push(...result.issues);
-  into.imported.ids.push(...result.imported.ids);
-  into.imported.created.push(...result.imported.created);
+  addImported(into.imported, result.imported);
 }

@@ -199,7 +199,7 @@ describe('reminder digests over SMTP', () => {
     const review = (subject: string, status: 'draft' | 'published') =>
       db
         .insertInto('learning_reviews')
-        .values({ partnership_id: f.partnershipId, kind: 'rapid-review', title: `Rapid review: ${subject}`, subject, started_on: '2026-11-02', status, published_at: status === 'published' ? new Date('2026-12-29T10:00:00Z') : null })
+        .values({ partnership_id: f.partnershipId, kind: 'rapid-review', title: `Rapid review: ${subject}`, subject, started_on: '2026-11-02', themes: JSON.stringify([]), findings: JSON.stringify(['A finding']), status, published_at: status === 'published' ? new Date('2026-12-29T10:00:00Z') : null })
         .returning('id')
         .executeTakeFirstOrThrow();
     const published = await review('Kestrel Moonvale', 'published');
