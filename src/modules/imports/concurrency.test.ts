@@ -49,11 +49,12 @@ const deferred = () => {
   return { promise, resolve };
 };
 
-/** Until some transaction of this database waits for a lock another holds (at most 30 s). */
+/** Until some transaction of this test's database waits for a lock another holds (at most 30 s). */
 async function someoneWaits(): Promise<void> {
   const until = Date.now() + 30_000;
   while (Date.now() < until) {
-    const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted and (database is null or database = (select oid from pg_database where datname = current_database()))`.execute(database.db);
+    // A backend of this test's database waiting for a lock (the server may be running other tests' databases)
+    const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_locks l join pg_stat_activity a on a.pid = l.pid where not l.granted and a.datname = current_database()`.execute(database.db);
     if (waiting.rows[0]!.n > 0) return;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -128,7 +129,8 @@ describe.skipIf(!server)('an import and a change to one of its children at once'
     // The results the change stored were of the old area; they moved with the child
     const groups = await database.db.selectFrom('standard_results').select('area_id').distinct().where('child_id', '=', x.id).execute();
     expect(groups).toEqual([{ area_id: p.areas.South }]);
-    expect(await recordsVersion(database.db, p.partnershipId)).toBeGreaterThan(version);
+    // Moved on by the change (its re-evaluation) and, at the import's commit, once for each child it moved (migration 021)
+    expect(await recordsVersion(database.db, p.partnershipId)).toBeGreaterThanOrEqual(version + 3);
     expect((await verifyChain(database.db)).broken).toBeNull();
   }, 60_000);
 });

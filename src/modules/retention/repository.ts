@@ -394,7 +394,7 @@ export async function anonymiseChild(trx: Trx, partnershipId: string, childId: s
   return { counts, redact };
 }
 
-/** After the standards are re-evaluated from the anonymised record: any name in what they store, redacted. */
+/** Any name in what the child's stored standards results hold, redacted (before they are re-evaluated from the anonymised record). */
 export async function redactStandardResults(trx: Trx, childId: string, names: (t: string) => string): Promise<void> {
   for (const r of await trx.selectFrom('standard_results').select(['standard_key', 'reason', 'evidence']).where('child_id', '=', childId).execute()) {
     const next = { reason: r.reason === null ? null : names(r.reason), evidence: JSON.stringify(redactJson(r.evidence, names)) };

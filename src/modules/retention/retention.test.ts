@@ -372,7 +372,7 @@ describe.skipIf(inject('testBackend') !== 'postgres')('anonymising while an impo
       rowHeld();
       // Until anonymising waits for the child's row
       const until = Date.now() + 30_000;
-      while (!(await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted`.execute(db)).rows[0]!.n) {
+      while (!(await sql<{ n: number }>`select count(*)::int as n from pg_locks l join pg_stat_activity a on a.pid = l.pid where not l.granted and a.datname = current_database()`.execute(db)).rows[0]!.n) {
         if (Date.now() > until) throw new Error('Anonymising did not wait for the row');
         await new Promise((r) => setTimeout(r, 20));
       }

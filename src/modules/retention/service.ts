@@ -8,6 +8,7 @@
  * and every listing, view and decision is access-logged against the child.
  */
 import type { Db } from '../../db/database.js';
+import { retryingTransaction } from '../../db/retry.js';
 import { type Actor, actorLabel, hasRole, systemActor } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
@@ -181,7 +182,8 @@ export class RetentionService {
    */
   async anonymise(actor: Actor, reviewId: string, version: number): Promise<{ caseRef: string; counts: repo.AnonymisedCounts }> {
     this.admin(actor);
-    return this.db.transaction().execute(async (trx) => {
+    // Run again, whole, should the database end it to break a deadlock (src/db/retry.ts)
+    return retryingTransaction(() => this.db.transaction().execute(async (trx) => {
       const r = await this.lockDue(trx, actor, reviewId, version);
       // The child's lock before the access-log chain's, as every change to a child's record takes them
       await lockChild(trx, r.child_id);
@@ -203,15 +205,17 @@ export class RetentionService {
       const now = this.clock.now();
       const { counts, redact } = await repo.anonymiseChild(trx, actor.partnershipId, r.child_id, now);
       await repo.decide(trx, r, { status: 'anonymised', userId: actor.kind === 'user' ? actor.userId : null, actorLabel: actorLabel(actor), now });
-      await this.afterChange?.(trx, r.child_id);
+      // The results stored redacted first: the re-evaluation then writes those its anonymised facts change, and
+      // moves the records version (taking the access-log chain) after every row of the child is written
       await repo.redactStandardResults(trx, r.child_id, redact);
+      await this.afterChange?.(trx, r.child_id);
       // The access-log chain last, after the child's rows, as every change to a child's record and every import takes it
       await this.accessLog.recordMany(trx, actor, [
         { action: 'anonymise', recordType: 'child', recordId: r.child_id, subjectId: r.child_id, details: { review: r.id, closedOn: r.closed_on } },
         { action: 'update', recordType: 'retention-review', recordId: r.id, subjectId: r.child_id, details: { decision: 'anonymised', changed: counts } },
       ]);
       return { caseRef: caseReference(r.child_id), counts };
-    });
+    }));
   }
 
   /** Keeps the record for now: a reason, and a date to review it again (a year on when none is given). */
