@@ -1,8 +1,9 @@
 /**
  * Sends the reminder digests that are due: each user whose digest is daily (once a London day, from
  * the configured hour) or weekly (Mondays, once a week) and who has something due or overdue, or whose
- * team has a 7-minute briefing to respond to, gets one e-mail of counts and links. The notification_log keeps a digest from going twice; a failed
- * send writes no log row, so the next run tries again. Errors are logged, never thrown.
+ * team has a 7-minute briefing to respond to, gets one e-mail of counts and links. The notification_log
+ * keeps a digest from going twice; a failed send writes no log row, so the next run tries again. Errors
+ * are logged, never thrown.
  */
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../lib/clock.js';
