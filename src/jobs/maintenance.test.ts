@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { buildTestApp, type TestApp } from '../../test/support/app.js';
+import { makeChildOnPlan } from '../../test/support/child-on-plan.js';
 import { makePartnership, PASSWORD, type Fixture } from '../../test/support/factories.js';
 import { AccessLogService } from '../modules/access-log/service.js';
 import { AuthService } from '../modules/auth/service.js';
@@ -31,4 +32,30 @@ describe('maintenance', () => {
       vi.useRealTimers();
     }
   });
+
+  // On a PostgreSQL server the job runs the command in a process of its own (recompute-process.test.ts)
+  it.skipIf(inject('testBackend') === 'postgres')('brings the practice standards up to date within the hour of starting, and every hour after', async () => {
+    const { childId } = await makeChildOnPlan(t, f, { firstName: 'Hourly', lastName: 'Testchild' });
+    const evaluated = async () => Boolean(await t.database.db.selectFrom('standard_evaluations').select('child_id').where('child_id', '=', childId).executeTakeFirst());
+    const auth = new AuthService(t.database.db, t.clock, t.config, new AccessLogService(t.database.db, t.clock));
+    // The jobs that have finished, from the job's log
+    const done: string[] = [];
+    const log = { info: (o: { job?: string }) => void (o.job && done.push(o.job)), error: (o: { job?: string }) => void (o.job && done.push(`${o.job} failed`)) } as unknown as Parameters<typeof startMaintenance>[2];
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const stop = startMaintenance(t.database, auth, log);
+      for (const hour of [1, 2]) {
+        // As though never evaluated (a child whose results held until a day now past comes due the same way)
+        await t.database.db.deleteFrom('standard_evaluations').where('child_id', '=', childId).execute();
+        expect(await evaluated()).toBe(false);
+        await vi.advanceTimersByTimeAsync(3_600_000);
+        await vi.waitFor(() => expect(done.filter((j) => j === 'standards-recompute')).toHaveLength(hour), { timeout: 30_000, interval: 100 });
+        expect(await evaluated(), `hour ${hour}`).toBe(true);
+      }
+      expect(done.filter((j) => j.endsWith('failed'))).toEqual([]);
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  }, 60_000);
 });

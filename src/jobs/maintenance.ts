@@ -29,13 +29,28 @@ export function startMaintenance(database: DatabaseHandle, auth: AuthService, lo
       log.error({ err, job: name }, 'maintenance job failed');
     }
   };
-  // Practice standards move with the date (due becomes overdue), so every child is re-evaluated daily: on a
-  // PostgreSQL server in a process of its own, so that the pages being served do not wait behind it
+  // A job still running when its next turn comes is not started again beside itself
+  const running = new Set<string>();
+  const once = async (name: string, job: () => Promise<unknown>) => {
+    if (running.has(name)) return;
+    running.add(name);
+    try {
+      await run(name, job);
+    } finally {
+      running.delete(name);
+    }
+  };
+  // Practice standards move with the date (due becomes overdue), so the children whose results may have moved are
+  // re-evaluated each day: on a PostgreSQL server in a process of its own, so that the pages being served do not
+  // wait behind it
   const standards = new StandardsService(new ChildRecords(database.db, systemClock, new AccessLogService(database.db, systemClock)));
   const retention = new RetentionService(database.db, systemClock, new AccessLogService(database.db, systemClock));
   const timers = [
     setInterval(() => void run('prune-sessions', () => auth.pruneSessions()), HOUR),
-    setInterval(() => void run('standards-recompute', () => (database.kind === 'server' ? startRecomputeProcess().done : standards.recomputeAll(NIGHTLY_RECOMPUTE))), 24 * HOUR),
+    // Checked every hour, not once a day from the server's start (which a server restarted more often than daily
+    // never reached): the first run after midnight evaluates the day's children whose results may have moved (a few
+    // per cent of them), each later run next to nothing, as each child's results hold until a later day
+    setInterval(() => void once('standards-recompute', () => (database.kind === 'server' ? startRecomputeProcess().done : standards.recomputeAll(NIGHTLY_RECOMPUTE))), HOUR),
     // Closed records become due for review under each partnership's retention rule
     setInterval(() => void run('retention-mark', () => retention.markAllDue()), 24 * HOUR),
     // Reminder digests: checked hourly, sent from the configured hour, at most once a day (or week) each
