@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   // No SMTP_URL: no reminder e-mails
   const mailer = config.mail.smtpUrl ? smtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from }) : null;
   const reminders = new ReminderService(database.db, systemClock, mailer, config.mail, app.log);
-  const stopMaintenance = startMaintenance(database, new AuthService(database.db, systemClock, config, new AccessLogService(database.db, systemClock)), app.log, reminders);
+  const stopMaintenance = startMaintenance(database, new AuthService(database.db, systemClock, config, new AccessLogService(database.db, systemClock)), app.log, { reminders });
   app.addHook('onClose', async () => {
     stopMaintenance();
     mailer?.close?.();
