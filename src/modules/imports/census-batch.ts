@@ -55,9 +55,14 @@ export function addImported(into: Imported, more: Imported): void {
   into.created.push(...more.created);
 }
 
+/** The access-log row of a child an import wrote (`created`: new to Assure), whichever the import. */
+export function importRecord(childId: string, source: 'cin-census' | 'children-csv', created: boolean): AccessRecord {
+  return { action: 'import', recordType: 'child', recordId: childId, subjectId: childId, details: { source, created } };
+}
+
 /** The access-log rows of the children imported from `from` up to `to`. */
 export function importedAccess(imported: Imported, from: number, to: number): AccessRecord[] {
-  return imported.ids.slice(from, to).map((id, i) => ({ action: 'import', recordType: 'child', recordId: id, subjectId: id, details: { source: 'cin-census', created: imported.created[from + i]! } }));
+  return imported.ids.slice(from, to).map((id, i) => importRecord(id, 'cin-census', imported.created[from + i]!));
 }
 
 export const emptyCounts = (): ImportCounts => ({ children: 0, plans: 0, s47: 0, conferences: 0, reviews: 0, created: 0, updated: 0 });

@@ -19,7 +19,7 @@ import { londonDate } from '../../lib/working-days.js';
 import type { AccessLogService, AccessRecord } from '../access-log/service.js';
 import { partnershipClosures } from '../cases/repository.js';
 import type { Trx } from '../cases/record.js';
-import { addImported, type BatchContext, type BatchResult, emptyCounts, IMPORT_NOTE, importedAccess, noneImported, writeCensusBatch } from './census-batch.js';
+import { addImported, type BatchContext, type BatchResult, emptyCounts, IMPORT_NOTE, importedAccess, importRecord, noneImported, writeCensusBatch } from './census-batch.js';
 import { type CensusChild, CensusFormatError, type CensusHeader, readCensusFile } from './cin-census/parse.js';
 import { type CensusIssue, validateChild } from './cin-census/validate.js';
 import type { CsvProblem } from '../../lib/csv-problems.js';
@@ -351,7 +351,7 @@ export async function importChildrenCsvInto(
     }
     counts.children++;
     const id = childIdOf.get(c.laChildId)!;
-    access.push({ action: 'import', recordType: 'child', recordId: id, subjectId: id, details: { source: 'children-csv', created: !found } });
+    access.push(importRecord(id, 'children-csv', !found));
   }
 
   // Ended plans first, so a file may end the open plan Assure holds and start the next
